@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Set everything up and run the demo: web server and queue worker on 127.0.0.1, demo users.
+# Ctrl-C stops both. VCF_PORT changes the port (default 8000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh
+PY=.venv/bin/python
+export DEBUG="${DEBUG:-1}"
+port="${VCF_PORT:-8000}"
+
+"$PY" manage.py migrate --noinput
+password="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(9))')"
+"$PY" manage.py setup_roles --demo --password "${VCF_DEMO_PASSWORD:-$password}"
+
+mkdir -p var/log
+"$PY" manage.py qcluster >var/log/qcluster.log 2>&1 &
+worker=$!
+trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null || true' EXIT INT TERM
+echo "Queue worker started (pid $worker, log var/log/qcluster.log)."
+echo
+echo "VCF Sentinel: http://127.0.0.1:$port/   (log in with a demo user above; Ctrl-C stops)"
+echo
+"$PY" manage.py runserver "127.0.0.1:$port" --noreload

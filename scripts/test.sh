@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, then pytest on SQLite, then pytest on a real PostgreSQL that this
+# script starts on 127.0.0.1 and stops afterwards. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh
+PY=.venv/bin/python
+
+echo "== lint (ruff)"
+"$PY" -m ruff check .
+
+echo "== tests on SQLite"
+env -u DATABASE_URL "$PY" -m pytest -p no:cacheprovider "$@"
+
+echo "== tests on PostgreSQL"
+pg_dir="$(mktemp -d /tmp/vcf-pg.XXXXXX)"
+chmod 755 "$pg_dir"
+pg_port="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+trap 'scripts/postgres.sh stop "$pg_dir"' EXIT
+database_url="$(scripts/postgres.sh start "$pg_dir" "$pg_port")"
+DATABASE_URL="$database_url" "$PY" -m pytest -p no:cacheprovider "$@"

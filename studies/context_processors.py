@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from studies.navigation import navigation_for
+from studies.roles import roles_of
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": [], "user_roles": []}
+    return {
+        "nav_links": navigation_for(user, current_path=request.path),
+        "user_roles": sorted(role.title for role in roles_of(user)),
+    }

@@ -1,0 +1,26 @@
+"""Domain models, one module per concern; import from here."""
+
+from studies.models.analysis import Analysis, AnalysisStatus, FindingCorrection, FindingStatus, VertebraFinding
+from studies.models.capabilities import Capability
+from studies.models.imaging import Instance, Series, Study, StudySource
+from studies.models.patients import CancerSite, Patient, Sex
+from studies.models.users import User
+from studies.models.vertebrae import VertebraLevel
+
+__all__ = [
+    "Analysis",
+    "AnalysisStatus",
+    "CancerSite",
+    "Capability",
+    "FindingCorrection",
+    "FindingStatus",
+    "Instance",
+    "Patient",
+    "Series",
+    "Sex",
+    "Study",
+    "StudySource",
+    "User",
+    "VertebraFinding",
+    "VertebraLevel",
+]

@@ -1,0 +1,51 @@
+"""The navigation bar: which links each user sees, decided by permissions (so by role)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from studies.models import User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    permission: str | None = None
+    staff_only: bool = False
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+    active: bool
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("Radiology", "radiology-home", permission="studies.use_radiology_workspace"),
+    NavItem("Interventional radiology", "ir-home", permission="studies.use_ir_workspace"),
+    NavItem("Department", "department-home", permission="studies.use_department_workspace"),
+    NavItem("Administration", "admin:index", staff_only=True),
+)
+
+
+def visible_items(user: User | AnonymousUser) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    return [
+        item
+        for item in NAV_ITEMS
+        if (not item.staff_only or user.is_staff) and (item.permission is None or user.has_perm(item.permission))
+    ]
+
+
+def navigation_for(user: User | AnonymousUser, *, current_path: str) -> list[NavLink]:
+    links = []
+    for item in visible_items(user):
+        url = reverse(item.url_name)
+        links.append(NavLink(label=item.label, url=url, active=current_path.startswith(url)))
+    return links

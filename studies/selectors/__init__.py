@@ -1,0 +1,1 @@
+"""Reads. Each selector returns querysets or plain data for views, the API and tasks."""

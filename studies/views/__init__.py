@@ -1,0 +1,1 @@
+"""Browser pages. Thin: they call selectors and services and render templates."""

@@ -1,0 +1,1 @@
+"""VCF Sentinel Django project: settings, URL configuration and WSGI/ASGI entry points."""

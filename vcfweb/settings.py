@@ -1,0 +1,171 @@
+"""Settings for VCF Sentinel, read from the environment.
+
+Every value comes from an environment variable (see README "Configuration"); bad values stop
+the process at start-up with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from vcfweb import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env.get_bool("DEBUG", default=False)
+
+_DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+SECRET_KEY = env.get_str("SECRET_KEY") or ""
+if not SECRET_KEY:
+    if not DEBUG:
+        raise env.EnvError("SECRET_KEY must be set when DEBUG is off (50+ random characters).")
+    SECRET_KEY = _DEV_SECRET_KEY
+elif not DEBUG and (len(SECRET_KEY) < 32 or SECRET_KEY.startswith("django-insecure")):
+    raise env.EnvError("SECRET_KEY is too weak for DEBUG off: use 50+ random characters.")
+
+ALLOWED_HOSTS = env.get_list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
+)
+if not DEBUG and not ALLOWED_HOSTS:
+    raise env.EnvError("ALLOWED_HOSTS must list this site's host names when DEBUG is off.")
+CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", default=[])
+
+VAR_DIR = BASE_DIR / "var"
+VCF_DATA_DIR = env.get_directory("VCF_DATA_DIR", default=VAR_DIR / "data")
+
+_DATABASE_URL = env.get_str("DATABASE_URL")
+if _DATABASE_URL is None:
+    VAR_DIR.mkdir(exist_ok=True)  # the embedded default lives in the project's ignored var/
+DATABASES = {
+    "default": env.parse_database_url(_DATABASE_URL or "sqlite:///var/vcf.sqlite3", base_dir=BASE_DIR)
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_q",
+    "studies",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vcfweb.middleware.AuthenticationRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "vcfweb.urls"
+WSGI_APPLICATION = "vcfweb.wsgi.application"
+ASGI_APPLICATION = "vcfweb.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "studies.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+AUTH_USER_MODEL = "studies.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_AGE = env.get_int("SESSION_COOKIE_AGE_S", default=8 * 3600, minimum=300)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = env.get_str("TIME_ZONE", default="UTC") or "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.get_directory("STATIC_ROOT", default=VAR_DIR / "static")
+STATICFILES_DIRS = [BASE_DIR / "frontend" / "static"]
+
+REST_FRAMEWORK: dict[str, Any] = {
+    # Token first so that anonymous API calls get 401 with a WWW-Authenticate header.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+# django-q2: the database is the broker unless REDIS_URL is set. The retry timer must exceed
+# the task timeout, otherwise a long analysis would be handed to a second worker while running.
+REDIS_URL = env.get_str("REDIS_URL")
+TASK_TIMEOUT_S = env.get_int("VCF_TASK_TIMEOUT_S", default=1800, minimum=10)
+TASK_RETRY_S = env.get_int("VCF_TASK_RETRY_S", default=TASK_TIMEOUT_S + 300, minimum=11)
+if TASK_RETRY_S <= TASK_TIMEOUT_S:
+    raise env.EnvError(
+        f"VCF_TASK_RETRY_S ({TASK_RETRY_S}) must be larger than VCF_TASK_TIMEOUT_S ({TASK_TIMEOUT_S})."
+    )
+Q_CLUSTER: dict[str, Any] = {
+    "name": "vcf-sentinel",
+    "workers": env.get_int("VCF_QUEUE_WORKERS", default=2, minimum=1, maximum=64),
+    "timeout": TASK_TIMEOUT_S,
+    "retry": TASK_RETRY_S,
+    "max_attempts": env.get_int("VCF_TASK_MAX_ATTEMPTS", default=3, minimum=1, maximum=20),
+    "ack_failures": True,
+    "save_limit": 5000,
+    "catch_up": False,
+    "label": "Task queue",
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = env.parse_redis_url(REDIS_URL)
+else:
+    Q_CLUSTER["orm"] = "default"
+    Q_CLUSTER["poll"] = 1
+
+EMAIL_BACKEND = env.get_str(
+    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", default="vcf-sentinel@localhost")
+
+LOG_LEVEL = (env.get_str("LOG_LEVEL", default="INFO") or "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise env.EnvError(f"LOG_LEVEL={LOG_LEVEL!r} is not a logging level.")
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
