@@ -6,8 +6,10 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 PY=.venv/bin/python
 
-echo "== lint (ruff)"
+echo "== lint (ruff) and types (mypy)"
 "$PY" -m ruff check .
+"$PY" -m ruff format --check --quiet .
+"$PY" -m mypy vcfweb studies inference
 
 echo "== tests on SQLite"
 env -u DATABASE_URL "$PY" -m pytest -p no:cacheprovider "$@"

@@ -39,7 +39,8 @@ def visible_items(user: User | AnonymousUser) -> list[NavItem]:
     return [
         item
         for item in NAV_ITEMS
-        if (not item.staff_only or user.is_staff) and (item.permission is None or user.has_perm(item.permission))
+        if (not item.staff_only or user.is_staff)
+        and (item.permission is None or user.has_perm(item.permission))
     ]
 
 

@@ -104,5 +104,5 @@ def roles_of(user: User | AnonymousUser) -> frozenset[Role]:
     if cached is None:
         names = set(user.groups.values_list("name", flat=True))
         cached = frozenset(role for role in Role if role.value in names)
-        user._vcf_roles = cached  # type: ignore[union-attr]
+        user._vcf_roles = cached  # type: ignore[union-attr,attr-defined]
     return cached

@@ -56,7 +56,16 @@ def make_study(db) -> Callable[..., Study]:
             study_instance_uid=uid(), patient=patient, study_date=date(2023, 10, 2), source=StudySource.UPLOAD
         )
         for number in range(series_count):
-            Series.objects.create(series_instance_uid=uid(), study=study, modality="CT", series_number=number + 1)
+            Series.objects.create(
+                series_instance_uid=uid(), study=study, modality="CT", series_number=number + 1
+            )
         return study
 
     return make
+
+
+def pytest_report_header(config) -> str:
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}"

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 
 # Machine-facing URL prefixes: anonymous callers get 401 instead of a redirect to the login page.
 API_PREFIXES: tuple[str, ...] = ("/api/", "/dicomweb/")
@@ -26,7 +26,7 @@ class AuthenticationRequiredMiddleware(LoginRequiredMiddleware):
         view_func: Callable[..., Any],
         view_args: Any,
         view_kwargs: Any,
-    ) -> HttpResponse | None:
+    ) -> HttpResponseBase | None:
         if request.path_info.startswith(API_PREFIXES):
             if getattr(view_func, "cls", None) is not None:  # a DRF APIView
                 return None

@@ -24,9 +24,7 @@ if not SECRET_KEY:
 elif not DEBUG and (len(SECRET_KEY) < 32 or SECRET_KEY.startswith("django-insecure")):
     raise env.EnvError("SECRET_KEY is too weak for DEBUG off: use 50+ random characters.")
 
-ALLOWED_HOSTS = env.get_list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
-)
+ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise env.EnvError("ALLOWED_HOSTS must list this site's host names when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -153,9 +151,7 @@ else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = 1
 
-EMAIL_BACKEND = env.get_str(
-    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = env.get_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", default="vcf-sentinel@localhost")
 
 LOG_LEVEL = (env.get_str("LOG_LEVEL", default="INFO") or "INFO").upper()

@@ -12,7 +12,7 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("VCF_DATA_DIR", tempfile.mkdtemp(prefix="vcf-test-data-"))
 
-from vcfweb.settings import *  # noqa: E402,F403
+from vcfweb.settings import *  # noqa: F403
 
 # Hashing with PBKDF2 costs ~100 ms a login; tests log in hundreds of times.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from studies.api.permissions import HasPermission
 from studies.api.serializers import MeOutputSerializer, StudyOutputSerializer
+from studies.models import User
 from studies.roles import roles_of
 from studies.selectors.studies import study_detail, study_list
 
@@ -17,6 +18,7 @@ class MeApi(APIView):
 
     def get(self, request: Request) -> Response:
         user = request.user
+        assert isinstance(user, User)  # IsAuthenticated ran first
         data = {
             "username": user.get_username(),
             "full_name": user.get_full_name(),

@@ -1,6 +1,12 @@
 """Domain models, one module per concern; import from here."""
 
-from studies.models.analysis import Analysis, AnalysisStatus, FindingCorrection, FindingStatus, VertebraFinding
+from studies.models.analysis import (
+    Analysis,
+    AnalysisStatus,
+    FindingCorrection,
+    FindingStatus,
+    VertebraFinding,
+)
 from studies.models.capabilities import Capability
 from studies.models.imaging import Instance, Series, Study, StudySource
 from studies.models.patients import CancerSite, Patient, Sex

@@ -47,23 +47,30 @@ class Analysis(models.Model):
         ordering = ("-created_at", "-id")
         indexes = [models.Index(fields=["status", "positive", "max_grade"], name="analysis_triage_idx")]
         constraints = [
-            models.UniqueConstraint(fields=["series", "model_version"], name="analysis_one_per_series_version"),
-            models.CheckConstraint(
-                condition=Q(status__in=[choice.value for choice in AnalysisStatus]), name="analysis_status_valid"
+            models.UniqueConstraint(
+                fields=["series", "model_version"], name="analysis_one_per_series_version"
             ),
-            models.CheckConstraint(condition=Q(progress__gte=0.0, progress__lte=1.0), name="analysis_progress_0_1"),
             models.CheckConstraint(
-                condition=Q(max_grade__isnull=True) | Q(max_grade__lte=MAX_GRADE), name="analysis_max_grade_range"
+                condition=Q(status__in=[choice.value for choice in AnalysisStatus]),
+                name="analysis_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0.0, progress__lte=1.0), name="analysis_progress_0_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_grade__isnull=True) | Q(max_grade__lte=MAX_GRADE),
+                name="analysis_max_grade_range",
             ),
             # A finished analysis has a verdict, and "positive" means some vertebra reached grade 1.
             models.CheckConstraint(
                 condition=~Q(status=AnalysisStatus.DONE)
-                | Q(eligible=True, positive=True, max_grade__gte=1)
-                | Q(eligible=True, positive=False, max_grade=0),
+                | Q(eligible=True, positive=True, max_grade__gte=1, max_grade__isnull=False)
+                | Q(eligible=True, positive=False, max_grade=0, max_grade__isnull=False),
                 name="analysis_done_has_verdict",
             ),
             models.CheckConstraint(
-                condition=~Q(status=AnalysisStatus.EXCLUDED) | Q(eligible=False, positive__isnull=True),
+                condition=~Q(status=AnalysisStatus.EXCLUDED)
+                | Q(eligible=False, eligible__isnull=False, positive__isnull=True),
                 name="analysis_excluded_not_eligible",
             ),
             models.CheckConstraint(
@@ -84,15 +91,19 @@ class FindingStatus(models.TextChoices):
     EXCLUDED_CEMENT = "excluded_cement", "Excluded: cement or dense material"
 
 
-def _grade_matches_height_loss(prefix: str = "") -> Q:
-    """Genant grade from VHL % (SPEC): <20 → 0, 20–25 → 1, (25–40] → 2, >40 → 3."""
-    grade, vhl = f"{prefix}grade", f"{prefix}height_loss_pct"
+def _grade_matches_height_loss() -> Q:
+    """Genant grade from VHL % (SPEC): <20 → 0, 20–25 → 1, (25–40] → 2, >40 → 3.
+
+    Each branch states "is not null" explicitly: SQL treats a CHECK that evaluates to NULL as
+    passed, so a comparison with a NULL column would otherwise let anything through.
+    """
+    known = Q(grade__isnull=False, height_loss_pct__isnull=False)
     return (
-        Q(**{f"{grade}__isnull": True, f"{vhl}__isnull": True})
-        | Q(**{grade: 0, f"{vhl}__gte": 0, f"{vhl}__lt": 20})
-        | Q(**{grade: 1, f"{vhl}__gte": 20, f"{vhl}__lte": 25})
-        | Q(**{grade: 2, f"{vhl}__gt": 25, f"{vhl}__lte": 40})
-        | Q(**{grade: 3, f"{vhl}__gt": 40, f"{vhl}__lte": 100})
+        Q(grade__isnull=True, height_loss_pct__isnull=True)
+        | (known & Q(grade=0, height_loss_pct__gte=0, height_loss_pct__lt=20))
+        | (known & Q(grade=1, height_loss_pct__gte=20, height_loss_pct__lte=25))
+        | (known & Q(grade=2, height_loss_pct__gt=25, height_loss_pct__lte=40))
+        | (known & Q(grade=3, height_loss_pct__gt=40, height_loss_pct__lte=100))
     )
 
 
@@ -125,9 +136,12 @@ class VertebraFinding(models.Model):
                 condition=Q(level__in=[choice.value for choice in VertebraLevel]), name="finding_level_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=[choice.value for choice in FindingStatus]), name="finding_status_valid"
+                condition=Q(status__in=[choice.value for choice in FindingStatus]),
+                name="finding_status_valid",
             ),
-            models.CheckConstraint(condition=Q(confidence__gte=0.0, confidence__lte=1.0), name="finding_confidence_0_1"),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0.0, confidence__lte=1.0), name="finding_confidence_0_1"
+            ),
             models.CheckConstraint(condition=_grade_matches_height_loss(), name="finding_grade_matches_vhl"),
             models.CheckConstraint(
                 condition=~Q(status=FindingStatus.MEASURED)
@@ -150,12 +164,12 @@ class VertebraFinding(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.label} grade {self.grade if self.grade is not None else '–'}"
+
     @property
     def label(self) -> str:
         return VertebraLevel(self.level).label
-
-    def __str__(self) -> str:
-        return f"{self.label} grade {self.grade if self.grade is not None else '–'}"
 
 
 class FindingCorrection(models.Model):
@@ -179,7 +193,7 @@ class FindingCorrection(models.Model):
             # A reader may grade by eye (grade without VHL); a measured VHL must agree with its grade.
             models.CheckConstraint(
                 condition=Q(height_loss_pct__isnull=True, grade__isnull=True)
-                | Q(height_loss_pct__isnull=True, grade__lte=MAX_GRADE)
+                | Q(height_loss_pct__isnull=True, grade__isnull=False, grade__lte=MAX_GRADE)
                 | _grade_matches_height_loss(),
                 name="correction_grade_matches_vhl",
             ),

@@ -26,3 +26,6 @@ class Capability(models.Model):
             ("manage_pacs", "Can configure PACS connections"),
             ("view_audit_log", "Can read the audit trail"),
         )
+
+    def __str__(self) -> str:
+        return "role capability"

@@ -22,7 +22,9 @@ class Study(models.Model):
     description = models.CharField(max_length=64, blank=True)
     institution_name = models.CharField(max_length=64, blank=True)
     report_text = models.TextField(
-        "radiology report", blank=True, help_text="The routine report, to check whether a fracture was mentioned."
+        "radiology report",
+        blank=True,
+        help_text="The routine report, to check whether a fracture was mentioned.",
     )
     source = models.CharField(max_length=8, choices=StudySource.choices)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -14,8 +14,15 @@ class UnknownPermissionError(LookupError):
     pass
 
 
+def _split(name: str) -> tuple[str, str]:
+    app_label, _, codename = name.partition(".")
+    if not app_label or not codename:
+        raise UnknownPermissionError(f"permission {name!r} is not written as app_label.codename")
+    return app_label, codename
+
+
 def _permissions_for(names: frozenset[str]) -> list[Permission]:
-    wanted = {tuple(name.split(".", 1)) for name in names}
+    wanted: set[tuple[str, str]] = {_split(name) for name in names}
     found = list(
         Permission.objects.filter(
             content_type__app_label__in={app for app, _ in wanted},
@@ -25,9 +32,7 @@ def _permissions_for(names: frozenset[str]) -> list[Permission]:
     by_name = {(p.content_type.app_label, p.codename): p for p in found}
     missing = sorted(f"{app}.{codename}" for app, codename in wanted if (app, codename) not in by_name)
     if missing:
-        raise UnknownPermissionError(
-            f"permissions not found (run migrate first?): {', '.join(missing)}"
-        )
+        raise UnknownPermissionError(f"permissions not found (run migrate first?): {', '.join(missing)}")
     return [by_name[key] for key in sorted(wanted)]
 
 

@@ -7,7 +7,9 @@ import pytest
 from vcfweb import env
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("TRUE", True), ("on", True), ("0", False), ("no", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("TRUE", True), ("on", True), ("0", False), ("no", False)]
+)
 def test_bool_accepts_common_spellings(raw: str, expected: bool) -> None:
     assert env.get_bool("DEBUG", default=not expected, environ={"DEBUG": raw}) is expected
 
@@ -108,12 +110,16 @@ def test_bad_database_urls_fail_loudly(url: str, message: str) -> None:
         env.parse_database_url(url, base_dir=Path("/"))
 
 
-@pytest.mark.parametrize("url", ["redis://127.0.0.1:6379/0", "rediss://cache.example:6380", "unix:///run/redis.sock"])
+@pytest.mark.parametrize(
+    "url", ["redis://127.0.0.1:6379/0", "rediss://cache.example:6380", "unix:///run/redis.sock"]
+)
 def test_redis_urls_accepted(url: str) -> None:
     assert env.parse_redis_url(url) == url
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:6379", "redis://", "redis://host:notaport", "127.0.0.1:6379"])
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:6379", "redis://", "redis://host:notaport", "127.0.0.1:6379"]
+)
 def test_redis_urls_rejected(url: str) -> None:
     with pytest.raises(env.EnvError, match="REDIS_URL"):
         env.parse_redis_url(url)

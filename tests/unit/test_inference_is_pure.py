@@ -20,7 +20,9 @@ def test_no_module_of_inference_imports_the_web_stack() -> None:
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names = [node.module]
-            offenders += [f"{path.relative_to(PROJECT_ROOT)}: {n}" for n in names if n.split(".")[0] in FORBIDDEN]
+            offenders += [
+                f"{path.relative_to(PROJECT_ROOT)}: {n}" for n in names if n.split(".")[0] in FORBIDDEN
+            ]
     assert offenders == []
 
 

@@ -16,7 +16,12 @@ def test_login_with_the_form_then_logout(make_user) -> None:
     token = page.cookies["csrftoken"].value
     response = client.post(
         "/accounts/login/",
-        {"username": user.username, "password": PASSWORD, "next": "/radiology/", "csrfmiddlewaretoken": token},
+        {
+            "username": user.username,
+            "password": PASSWORD,
+            "next": "/radiology/",
+            "csrfmiddlewaretoken": token,
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == "/radiology/"

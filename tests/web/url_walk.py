@@ -8,7 +8,13 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-_SAMPLE_BY_CONVERTER = {"int": "1", "str": "sample", "slug": "sample", "uuid": "00000000-0000-0000-0000-000000000000", "path": "sample/path"}
+_SAMPLE_BY_CONVERTER = {
+    "int": "1",
+    "str": "sample",
+    "slug": "sample",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+    "path": "sample/path",
+}
 
 
 @dataclass(frozen=True)
