@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
+scripts/system-packages.sh
 PY=.venv/bin/python
 
 echo "== lint (ruff) and types (mypy)"

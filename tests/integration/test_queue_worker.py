@@ -67,8 +67,8 @@ def test_worker_runs_tasks_from_a_shared_sqlite_file(tmp_path: Path) -> None:
             capture_output=True,
             text=True,
         )
-        if mode.returncode == 0:
-            assert mode.stdout.strip() == "wal"
+        assert mode.returncode == 0, mode.stderr
+        assert mode.stdout.strip() == "wal"
     finally:
         # SIGTERM to the cluster's main process lets it stop its workers itself; signalling
         # the whole group instead leaves the sentinel waiting for children that are gone.
