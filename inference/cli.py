@@ -15,8 +15,9 @@ class CliError(Exception):
 
 def _registrations() -> list[Register]:
     from inference.phantom.cli import register as register_phantom
+    from inference.phantom.cohort_cli import register as register_cohort
 
-    return [register_phantom]
+    return [register_phantom, register_cohort]
 
 
 def build_parser() -> argparse.ArgumentParser:
