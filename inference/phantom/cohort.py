@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal, cast
 
 import numpy as np
 from pydicom.uid import generate_uid
@@ -38,6 +38,7 @@ FRACTURE_LEVELS: tuple[tuple[str, float], ...] = (
     ("T11", 0.10), ("T12", 0.17), ("L1", 0.16), ("L2", 0.08), ("L3", 0.05), ("L4", 0.04), ("L5", 0.02),
 )  # fmt: skip
 FRACTURE_KINDS: tuple[tuple[str, float], ...] = (("wedge", 0.55), ("biconcave", 0.30), ("crush", 0.15))
+FractureKind = Literal["wedge", "biconcave", "crush"]
 PERIOD_START = date(2023, 9, 1)
 PERIOD_DAYS = 122  # September to December, as in the paper
 
@@ -154,9 +155,9 @@ class CohortPlanner:
             fractures.append(
                 FractureSpec(
                     level=level,
-                    kind=_choice(rng, FRACTURE_KINDS),
+                    kind=cast(FractureKind, _choice(rng, FRACTURE_KINDS)),
                     vhl_pct=round(float(rng.uniform(low, high)), 1),
-                )  # type: ignore[arg-type]
+                )
             )
         return tuple(fractures)
 
