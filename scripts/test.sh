@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, then pytest on SQLite, then pytest on a real PostgreSQL that this
-# script starts on 127.0.0.1 and stops afterwards. Extra arguments go to pytest.
+# The whole test suite: lint and types, then pytest on SQLite, then the database-backed tests
+# again on a real PostgreSQL that this script starts on 127.0.0.1 and stops afterwards.
+# Extra arguments go to both pytest runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
@@ -21,4 +22,5 @@ chmod 755 "$pg_dir"
 pg_port="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 trap 'scripts/postgres.sh stop "$pg_dir"' EXIT
 database_url="$(scripts/postgres.sh start "$pg_dir" "$pg_port")"
-DATABASE_URL="$database_url" "$PY" -m pytest -p no:cacheprovider "$@"
+# tests/inference never touches a database (inference/ cannot import Django), so it runs once.
+DATABASE_URL="$database_url" "$PY" -m pytest -p no:cacheprovider --ignore=tests/inference "$@"
