@@ -1,0 +1,82 @@
+"""The non-learned stages end to end, fed with the phantom's true detections and landmarks."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from inference.phantom import FractureSpec, PhantomSpec, generate_phantom
+from inference.pipeline.assess import ColumnAssessor, Detection
+from inference.pipeline.result import AnalysisResult, validate_result
+
+
+@pytest.fixture(scope="module")
+def phantom():
+    spec = PhantomSpec(
+        seed=21,
+        levels=("T10", "L5"),
+        size=128,
+        pixel_mm=2.0,
+        slice_mm=2.5,
+        noise_hu=15,
+        trabecular_hu=120,
+        fractures=(FractureSpec("L1", "wedge", 32.0),),
+        cement=("T12",),
+        sclerotic=("L3",),
+        lytic=("L4",),
+    )
+    return generate_phantom(spec)
+
+
+def _detections(truth: dict) -> list[Detection]:
+    return [
+        Detection(
+            label=v["label"],
+            centroid_lps_mm=tuple(v["centroid_lps_mm"]),
+            confidence=0.97,
+            # A detector still outputs landmarks for a cemented body; the assessor must drop them.
+            landmarks_lps_mm=v["landmarks_lps_mm"] or truth["vertebrae"][0]["landmarks_lps_mm"],
+        )
+        for v in truth["vertebrae"]
+    ]
+
+
+def test_true_detections_reproduce_the_truth(phantom) -> None:
+    truth = phantom.truth
+    assessment = ColumnAssessor(phantom.hu, phantom.affine).assess(_detections(truth))
+    result = AnalysisResult(
+        "test",
+        "1.2",
+        "1.2.3",
+        True,
+        vertebrae=assessment.vertebrae,
+        bone_density=assessment.bone_density,
+        timings_s={"total": 1.0},
+    )
+    data = json.loads(json.dumps(result.to_json_dict()))
+    validate_result(data)
+    assert data["positive"] == truth["positive"] and data["max_grade"] == truth["max_grade"]
+    for got, want in zip(data["vertebrae"], truth["vertebrae"], strict=True):
+        assert got["label"] == want["label"] and got["status"] == want["status"]
+        assert got["grade"] == want["grade"], got["label"]
+        if want["height_loss_pct"] is not None:
+            assert got["height_loss_pct"] == pytest.approx(want["height_loss_pct"], abs=0.01)
+        assert (got["mean_hu"] is None) == (want["mean_hu"] is None), got["label"]
+        if want["mean_hu"] is not None:
+            assert got["mean_hu"] == pytest.approx(want["mean_hu"], abs=25.0)
+        assert got["uncertain"] == ("sclerotic" in want["confounders"]), got["label"]
+    assert data["bone_density"]["levels"] == truth["bone_density"]["levels"]
+    assert data["bone_density"]["mean_hu"] == pytest.approx(truth["bone_density"]["mean_hu"], abs=10.0)
+
+
+def test_without_landmarks_nothing_is_graded_but_cement_is_found(phantom) -> None:
+    detections = [Detection(d.label, d.centroid_lps_mm, d.confidence) for d in _detections(phantom.truth)]
+    assessment = ColumnAssessor(phantom.hu, phantom.affine).assess(detections)
+    assert all(v.grade is None for v in assessment.vertebrae)
+    assert [v.label for v in assessment.vertebrae if v.excluded] == ["T12"]
+    flagged = [v.label for v in assessment.vertebrae if "sclerotic" in (v.uncertainty_reasons or ())]
+    assert flagged == ["L3"]
+    measured = [v.mean_hu for v in assessment.vertebrae if v.mean_hu is not None]
+    assert measured and abs(float(np.median(measured)) - 120.0) < 20.0
