@@ -1,0 +1,104 @@
+"""Consistent vertebra labels for detected centroids.
+
+Each candidate (ordered cranial to caudal) carries level probabilities from the detector. Labels
+along the column must increase by one from one vertebra to the next, except where a vertebra was
+missed, which the distance between the two centroids shows (about twice the local spacing). The
+decoder finds, by dynamic programming, the assignment that maximises the summed log-probabilities
+plus a spacing term, and may drop a candidate as a false positive at a cost that grows with its
+detection confidence. It works on any part of the column (partial fields of view).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from inference.geometry import ALL_LABELS
+
+
+@dataclass(frozen=True)
+class LabelDecoderSettings:
+    spacing_weight: float = 4.0  # penalty per squared step mismatch between labels and distance
+    missed_cost: float = 1.0  # prior cost of each vertebra missed between two candidates
+    max_step: int = 3  # largest label step between consecutive kept candidates
+    drop_cost: float = 8.0  # cost of dropping a candidate with confidence 1 (scaled by confidence)
+    window: int = 3  # neighbours on each side for the local vertebral spacing
+    floor_log_prob: float = -20.0
+
+
+def local_spacing(centroids_mm: np.ndarray, window: int) -> np.ndarray:
+    """For each gap between consecutive candidates, the median consecutive distance around it."""
+    gaps = np.linalg.norm(np.diff(centroids_mm, axis=0), axis=1)
+    out = np.empty_like(gaps)
+    for index in range(len(gaps)):
+        around = gaps[max(0, index - window) : index + window + 1]
+        out[index] = float(np.median(around))
+    return out
+
+
+def decode_labels(
+    log_probs: np.ndarray,
+    centroids_mm: np.ndarray,
+    confidences: np.ndarray,
+    settings: LabelDecoderSettings | None = None,
+    foreground: np.ndarray | None = None,
+) -> list[int | None]:
+    """Level index (into ALL_LABELS) for each candidate, or None for a candidate dropped as a false
+    positive. ``log_probs`` is (n, len(ALL_LABELS)); rows ordered cranial to caudal. ``foreground``
+    (0-1, optional) is how much the neighbourhood looks like vertebral body at all: a candidate in
+    what the segmentation calls background is cheap to drop."""
+    settings = settings or LabelDecoderSettings()
+    n = len(log_probs)
+    if n == 0:
+        return []
+    n_labels = len(ALL_LABELS)
+    unary = np.maximum(np.asarray(log_probs, dtype=np.float64), settings.floor_log_prob)
+    centroids = np.asarray(centroids_mm, dtype=np.float64)
+    drop = settings.drop_cost * np.clip(np.asarray(confidences, dtype=np.float64), 0.0, 1.0)
+    if foreground is not None:
+        drop = drop * np.clip(np.asarray(foreground, dtype=np.float64), 0.0, 1.0)
+    typical = local_spacing(centroids, settings.window) if n > 1 else np.zeros(0)
+    steps = np.arange(n_labels)[None, :] - np.arange(n_labels)[:, None]  # [previous, next]
+    allowed = (steps >= 1) & (steps <= settings.max_step)
+    step_prior = np.where(allowed, -settings.missed_cost * (steps - 1), -np.inf)
+
+    # best[i, l]: best score with candidate i kept as label l, every later candidate still undecided
+    best = np.full((n, n_labels), -np.inf)
+    back: list[list[tuple[int, int] | None]] = [[None] * n_labels for _ in range(n)]
+    dropped_before = np.concatenate([[0.0], np.cumsum(drop)])  # cost of dropping candidates [0, i)
+    for i in range(n):
+        best[i] = unary[i] - dropped_before[i]
+        for j in range(i):
+            expected = _expected_step(centroids, typical, j, i)
+            transition = step_prior - settings.spacing_weight * (steps - expected) ** 2
+            between = dropped_before[i] - dropped_before[j + 1]
+            scores = best[j][:, None] + transition - between + unary[i][None, :]
+            previous = np.argmax(scores, axis=0)
+            candidate_best = scores[previous, np.arange(n_labels)]
+            better = candidate_best > best[i]
+            best[i] = np.where(better, candidate_best, best[i])
+            for better_label in np.flatnonzero(better):
+                back[i][int(better_label)] = (j, int(previous[better_label]))
+    final = best - (dropped_before[n] - dropped_before[1:][:, None])
+    last, last_label = np.unravel_index(int(np.argmax(final)), final.shape)
+    result: list[int | None] = [None] * n
+    state: tuple[int, int] | None = (int(last), int(last_label))
+    while state is not None:
+        result[state[0]] = state[1]
+        state = back[state[0]][state[1]]
+    return result
+
+
+def _expected_step(centroids: np.ndarray, typical: np.ndarray, j: int, i: int) -> float:
+    """How many vertebral levels separate candidates j < i, judged from their distance."""
+    distance = float(np.linalg.norm(centroids[i] - centroids[j]))
+    spacing = float(np.median(typical[j:i])) if i > j else 0.0
+    return distance / spacing if spacing > 0 else 1.0
+
+
+def class_log_probs(probs: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """Log-probabilities over the vertebral levels from (n, 1 + levels) class probabilities (class 0
+    background), renormalised over the levels."""
+    levels = np.asarray(probs, dtype=np.float64)[:, 1:] + eps
+    return np.log(levels / levels.sum(axis=1, keepdims=True))

@@ -1,0 +1,192 @@
+"""Vertebra localisation: detector heat-map peaks -> centroids in LPS mm with a confidence and a
+consistent level label.
+
+``VertebraLocator(weights, device)`` loads the detector once; ``locate(volume)`` resamples the CT to
+the working grid, runs the net (whole volume, in overlapping z windows when tall), extracts heat-map
+peaks with non-maximum suppression at a physical radius, refines each peak to sub-voxel precision
+(heat-weighted mean of its neighbourhood), averages the level probabilities around it and decodes
+consistent labels (``labelling.decode_labels``). Confidence is the heat-map peak value (0-1; the
+training target is 1 at a centroid). Candidates below the SPEC threshold (0.5) are still returned
+with their confidence — the Analyzer drops them; candidates the label decoder rejects as false
+positives are not returned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import torch
+from scipy import ndimage
+
+from inference.geometry import ALL_LABELS
+from inference.nets.checkpoint import load_checkpoint
+from inference.nets.detector import DetectorConfig, VertebraDetector, build_detector
+from inference.pipeline.labelling import LabelDecoderSettings, class_log_probs, decode_labels
+from inference.pipeline.resample import AIR_HU, WorkingGrid, normalise_hu, resample_to_grid
+
+
+class HasHu(Protocol):
+    @property
+    def hu(self) -> np.ndarray: ...
+
+    @property
+    def affine(self) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class VertebraCandidate:
+    label: str
+    centroid_lps_mm: np.ndarray  # (3,) float64, LPS mm
+    confidence: float  # 0-1
+
+
+@dataclass(frozen=True)
+class DetectorMaps:
+    grid: WorkingGrid
+    heat: np.ndarray  # [z, y, x] in 0-1
+    class_probs: np.ndarray  # [K, z, y, x], softmax over background + levels
+
+
+@dataclass(frozen=True)
+class LocatorSettings:
+    min_peak: float = 0.1  # weaker peaks are not candidates at all
+    nms_radius_mm: float = 10.0  # vertebral bodies are never closer than ~14 mm centre to centre
+    refine_radius_vox: int = 1
+    class_radius_mm: float = 6.0  # level probabilities are averaged within this radius of a centroid
+    max_window_z: int = 160  # working voxels per z window (memory bound for tall volumes)
+    window_overlap_z: int = 32
+
+
+@dataclass(frozen=True)
+class Peak:
+    zyx: np.ndarray  # refined fractional working index
+    value: float
+
+
+def find_peaks(heat: np.ndarray, spacing_mm: float, settings: LocatorSettings) -> list[Peak]:
+    """Local maxima of ``heat`` above ``min_peak``, strongest first, none within ``nms_radius_mm`` of
+    a stronger one, each refined to the heat-weighted mean of its neighbourhood."""
+    radius = max(1, round(settings.nms_radius_mm / spacing_mm))
+    is_max = heat == ndimage.maximum_filter(heat, size=2 * radius + 1, mode="constant", cval=0.0)
+    points = np.argwhere(is_max & (heat >= settings.min_peak))
+    points = points[np.argsort(-heat[tuple(points.T)], kind="stable")]
+    kept: list[Peak] = []
+    r = settings.refine_radius_vox
+    for point in points:
+        refined = _refine(heat, point, r)
+        if any(np.linalg.norm((refined - other.zyx) * spacing_mm) < settings.nms_radius_mm for other in kept):
+            continue
+        kept.append(Peak(refined, float(heat[tuple(point)])))
+    return kept
+
+
+def _refine(heat: np.ndarray, point: np.ndarray, radius: int) -> np.ndarray:
+    low = np.maximum(point - radius, 0)
+    high = np.minimum(point + radius + 1, heat.shape)
+    block = heat[low[0] : high[0], low[1] : high[1], low[2] : high[2]]
+    weights = np.clip(block - 0.5 * heat[tuple(point)], 0.0, None)
+    if weights.sum() <= 0:
+        return point.astype(np.float64)
+    grids = np.meshgrid(*[np.arange(lo, hi) for lo, hi in zip(low, high, strict=True)], indexing="ij")
+    return np.array([(g * weights).sum() / weights.sum() for g in grids], dtype=np.float64)
+
+
+def mean_class_probs(class_probs: np.ndarray, zyx: np.ndarray, radius_vox: float) -> np.ndarray:
+    """Class probabilities averaged over a ball around a fractional working index."""
+    r = int(np.ceil(radius_vox))
+    centre = np.round(zyx).astype(int)
+    low = np.maximum(centre - r, 0)
+    high = np.minimum(centre + r + 1, class_probs.shape[1:])
+    block = class_probs[:, low[0] : high[0], low[1] : high[1], low[2] : high[2]]
+    grids = np.meshgrid(*[np.arange(lo, hi) for lo, hi in zip(low, high, strict=True)], indexing="ij")
+    inside = sum((g - c) ** 2 for g, c in zip(grids, zyx, strict=True)) <= radius_vox**2 + 1e-9
+    if not np.any(inside):
+        return np.asarray(class_probs[:, centre[0], centre[1], centre[2]], dtype=np.float64)
+    return np.asarray(block[:, inside].mean(axis=1), dtype=np.float64)
+
+
+class VertebraLocator:
+    """Loads the detector once and locates the vertebrae of many volumes."""
+
+    def __init__(
+        self,
+        weights_path: Path | str,
+        device: torch.device | str = "cpu",
+        *,
+        settings: LocatorSettings | None = None,
+        decoder: LabelDecoderSettings | None = None,
+    ) -> None:
+        self.device = torch.device(device)
+        model, self.model_version = load_checkpoint(weights_path, build_detector, self.device)
+        assert isinstance(model, VertebraDetector)
+        self.model = model
+        self.config: DetectorConfig = model.config
+        self.settings = settings or LocatorSettings()
+        self.decoder = decoder or LabelDecoderSettings()
+
+    def locate(self, volume: HasHu) -> list[VertebraCandidate]:
+        """Candidates ordered cranial to caudal (see the module docstring for what is returned)."""
+        maps = self.predict_maps(volume)
+        return candidates_from_maps(maps, self.settings, self.decoder)
+
+    def predict_maps(self, volume: HasHu) -> DetectorMaps:
+        grid = WorkingGrid.covering(volume.hu.shape, volume.affine, self.config.spacing_mm)
+        hu = resample_to_grid(volume.hu, volume.affine, grid)
+        heat, probs = self._run(normalise_hu(hu))
+        return DetectorMaps(grid, heat, probs)
+
+    @torch.inference_mode()
+    def _run(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        multiple = self.config.size_multiple
+        _, nz, ny, nx = image.shape
+        pad = [(-size) % multiple for size in (nz, ny, nx)]
+        air = normalise_hu(np.full((1, 1, 1), AIR_HU, dtype=np.float32))[:, 0, 0, 0]
+        padded = np.stack(
+            [np.pad(image[c], [(0, p) for p in pad], constant_values=air[c]) for c in range(image.shape[0])]
+        )
+        total_z = padded.shape[1]
+        window = min(total_z, max(multiple, self.settings.max_window_z // multiple * multiple))
+        heat = np.zeros(padded.shape[1:], dtype=np.float32)
+        probs = np.zeros((self.config.n_classes, *padded.shape[1:]), dtype=np.float32)
+        weight = np.zeros(total_z, dtype=np.float32)
+        stride = max(multiple, window - self.settings.window_overlap_z)
+        starts = list(range(0, max(total_z - window, 0) + 1, stride))
+        if starts[-1] + window < total_z:
+            starts.append(total_z - window)
+        for start in starts:
+            chunk = torch.from_numpy(np.ascontiguousarray(padded[None, :, start : start + window]))
+            heat_logits, class_logits = self.model(chunk.to(self.device))
+            heat[start : start + window] += torch.sigmoid(heat_logits[0, 0]).cpu().numpy()
+            probs[:, start : start + window] += torch.softmax(class_logits[0], dim=0).cpu().numpy()
+            weight[start : start + window] += 1.0
+        heat /= weight[:, None, None]
+        probs /= weight[None, :, None, None]
+        return heat[:nz, :ny, :nx], probs[:, :nz, :ny, :nx]
+
+
+def candidates_from_maps(
+    maps: DetectorMaps, settings: LocatorSettings, decoder: LabelDecoderSettings
+) -> list[VertebraCandidate]:
+    spacing = maps.grid.spacing_mm
+    peaks = find_peaks(maps.heat, spacing, settings)
+    if not peaks:
+        return []
+    centroids = np.array([maps.grid.index_to_lps(peak.zyx) for peak in peaks])
+    order = np.argsort(-centroids[:, 2], kind="stable")  # +z is superior
+    peaks = [peaks[k] for k in order]
+    centroids = centroids[order]
+    probs = np.array(
+        [mean_class_probs(maps.class_probs, p.zyx, settings.class_radius_mm / spacing) for p in peaks]
+    )
+    confidences = np.array([min(1.0, max(0.0, p.value)) for p in peaks])
+    labels = decode_labels(
+        class_log_probs(probs), centroids, confidences, decoder, foreground=1.0 - probs[:, 0]
+    )
+    return [
+        VertebraCandidate(ALL_LABELS[label], centroids[k], float(confidences[k]))
+        for k, label in enumerate(labels)
+        if label is not None
+    ]

@@ -1,0 +1,1 @@
+"""Phantom-based training data and training loops for the shipped networks."""
