@@ -14,10 +14,13 @@ class CliError(Exception):
 
 
 def _registrations() -> list[Register]:
+    from inference.benchmark.cli import register as register_benchmark
     from inference.phantom.cli import register as register_phantom
     from inference.phantom.cohort_cli import register as register_cohort
+    from inference.pipeline.cli import register as register_analyze
+    from inference.training.cli import register as register_train
 
-    return [register_phantom, register_cohort]
+    return [register_phantom, register_cohort, register_analyze, register_benchmark, register_train]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,192 @@
+"""Runs the Analyzer over held-out phantoms written as DICOM and compares every output with truth."""
+
+from __future__ import annotations
+
+import resource
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from inference.benchmark.cases import benchmark_specs
+from inference.benchmark.metrics import (
+    Agreement,
+    Proportion,
+    bland_altman,
+    linear_weighted_kappa,
+    mean_absolute_error,
+)
+from inference.geometry import GRADABLE_LABELS
+from inference.phantom import PhantomSpec, generate_phantom, write_phantom
+from inference.pipeline.analyzer import Analyzer
+
+MATCH_DISTANCE_MM = 12.0  # a prediction within this distance of a true centroid is that vertebra
+
+
+@dataclass
+class Tally:
+    vertebra_tp: int = 0
+    vertebra_fn: int = 0
+    vertebra_tn: int = 0
+    vertebra_fp: int = 0
+    case_tp: int = 0
+    case_fn: int = 0
+    case_tn: int = 0
+    case_fp: int = 0
+    labels_right: int = 0
+    labels_total: int = 0
+    uncertain: int = 0
+    reported: int = 0
+    centroid_errors: list[float] = field(default_factory=list)
+    grades: list[tuple[int, int]] = field(default_factory=list)
+    vhl: list[tuple[float, float]] = field(default_factory=list)
+    hu: list[tuple[float, float]] = field(default_factory=list)
+    stage_seconds: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _match(truth: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """Truth index → the nearest unused prediction within MATCH_DISTANCE_MM (greedy by distance)."""
+    pairs = sorted(
+        (float(np.linalg.norm(np.subtract(t["centroid_lps_mm"], p["centroid_lps_mm"]))), ti, pi)
+        for ti, t in enumerate(truth)
+        for pi, p in enumerate(predicted)
+    )
+    matched: dict[int, dict[str, Any]] = {}
+    used: set[int] = set()
+    for distance, ti, pi in pairs:
+        if distance > MATCH_DISTANCE_MM or ti in matched or pi in used:
+            continue
+        matched[ti] = predicted[pi]
+        used.add(pi)
+    return matched
+
+
+def score_case(tally: Tally, truth: dict[str, Any], result: dict[str, Any]) -> None:
+    true_vertebrae = [v for v in truth["vertebrae"] if v["label"] in GRADABLE_LABELS]
+    predicted = result["vertebrae"]
+    matched = _match(true_vertebrae, predicted)
+    tally.reported += len(predicted)
+    tally.uncertain += sum(bool(v["uncertain"]) for v in predicted)
+    for index, true in enumerate(true_vertebrae):
+        guess = matched.get(index)
+        tally.labels_total += 1
+        if guess is None:
+            if true["status"] == "measured" and (true["grade"] or 0) >= 1:
+                tally.vertebra_fn += 1
+            elif true["status"] == "measured":
+                tally.vertebra_tn += 1
+            continue
+        tally.labels_right += guess["label"] == true["label"]
+        tally.centroid_errors.append(
+            float(np.linalg.norm(np.subtract(true["centroid_lps_mm"], guess["centroid_lps_mm"])))
+        )
+        if true["status"] != "measured":
+            continue
+        true_positive = (true["grade"] or 0) >= 1
+        guessed_positive = guess["status"] == "measured" and (guess["grade"] or 0) >= 1
+        if true_positive:
+            tally.vertebra_tp += guessed_positive
+            tally.vertebra_fn += not guessed_positive
+        else:
+            tally.vertebra_fp += guessed_positive
+            tally.vertebra_tn += not guessed_positive
+        if guess["grade"] is not None:
+            tally.grades.append((int(true["grade"]), int(guess["grade"])))
+            tally.vhl.append((float(true["height_loss_pct"]), float(guess["height_loss_pct"])))
+        if true["mean_hu"] is not None and guess["mean_hu"] is not None:
+            tally.hu.append((float(true["mean_hu"]), float(guess["mean_hu"])))
+    if truth["positive"]:
+        tally.case_tp += bool(result["positive"])
+        tally.case_fn += not result["positive"]
+    else:
+        tally.case_fp += bool(result["positive"])
+        tally.case_tn += not result["positive"]
+    for stage, seconds in result["timings_s"].items():
+        tally.stage_seconds[stage].append(float(seconds))
+
+
+@dataclass(frozen=True)
+class BenchmarkReport:
+    cases: int
+    vertebra_sensitivity: Proportion
+    vertebra_specificity: Proportion
+    case_sensitivity: Proportion
+    case_specificity: Proportion
+    case_ppv: Proportion
+    labelling: Proportion
+    centroid_error_mm: float | None
+    grade_kappa: float | None
+    vhl_agreement: Agreement | None
+    hu_mae: float | None
+    uncertain_share: Proportion
+    seconds_per_stage: dict[str, float]
+    peak_memory_mb: float
+    model_version: str
+
+    def to_json_dict(self) -> dict[str, Any]:
+        def proportion(p: Proportion) -> dict[str, Any]:
+            return {"value": p.value, "successes": p.successes, "total": p.total}
+
+        agreement = self.vhl_agreement
+        return {
+            "cases": self.cases,
+            "model_version": self.model_version,
+            "vertebra_sensitivity": proportion(self.vertebra_sensitivity),
+            "vertebra_specificity": proportion(self.vertebra_specificity),
+            "case_sensitivity": proportion(self.case_sensitivity),
+            "case_specificity": proportion(self.case_specificity),
+            "case_ppv": proportion(self.case_ppv),
+            "labelling_accuracy": proportion(self.labelling),
+            "centroid_error_mm": self.centroid_error_mm,
+            "grade_kappa_linear": self.grade_kappa,
+            "vhl_bias_pct": None if agreement is None else agreement.bias,
+            "vhl_limits_pct": None if agreement is None else [agreement.lower, agreement.upper],
+            "hu_mae": self.hu_mae,
+            "uncertain_share": proportion(self.uncertain_share),
+            "seconds_per_case": self.seconds_per_stage,
+            "peak_memory_mb": self.peak_memory_mb,
+        }
+
+
+def summarise(tally: Tally, *, cases: int, model_version: str) -> BenchmarkReport:
+    grades_true = [t for t, _ in tally.grades]
+    grades_guess = [p for _, p in tally.grades]
+    return BenchmarkReport(
+        cases=cases,
+        vertebra_sensitivity=Proportion(tally.vertebra_tp, tally.vertebra_tp + tally.vertebra_fn),
+        vertebra_specificity=Proportion(tally.vertebra_tn, tally.vertebra_tn + tally.vertebra_fp),
+        case_sensitivity=Proportion(tally.case_tp, tally.case_tp + tally.case_fn),
+        case_specificity=Proportion(tally.case_tn, tally.case_tn + tally.case_fp),
+        case_ppv=Proportion(tally.case_tp, tally.case_tp + tally.case_fp),
+        labelling=Proportion(tally.labels_right, tally.labels_total),
+        centroid_error_mm=float(np.mean(tally.centroid_errors)) if tally.centroid_errors else None,
+        grade_kappa=linear_weighted_kappa(grades_true, grades_guess),
+        vhl_agreement=bland_altman([t for t, _ in tally.vhl], [p for _, p in tally.vhl]),
+        hu_mae=mean_absolute_error([t for t, _ in tally.hu], [p for _, p in tally.hu]),
+        uncertain_share=Proportion(tally.uncertain, tally.reported),
+        seconds_per_stage={k: round(float(np.mean(v)), 3) for k, v in tally.stage_seconds.items()},
+        peak_memory_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1),
+        model_version=model_version,
+    )
+
+
+def run_benchmark(analyzer: Analyzer, *, cases: int, seed: int, progress: bool = True) -> BenchmarkReport:
+    tally = Tally()
+    specs: list[PhantomSpec] = benchmark_specs(cases=cases, seed=seed)
+    with tempfile.TemporaryDirectory(prefix="vcf-benchmark-") as scratch:
+        for number, spec in enumerate(specs, start=1):
+            started = time.perf_counter()
+            phantom = generate_phantom(spec)
+            folder = Path(scratch) / f"case-{number:04d}"
+            write_phantom(phantom, folder)
+            truth = phantom.truth
+            result = analyzer.analyze_folder(folder, ignore_protocol=True).to_json_dict()
+            score_case(tally, truth, result)
+            if progress:
+                took = time.perf_counter() - started
+                print(f"case {number}/{cases}: seed {spec.seed}, {took:.1f} s", flush=True)
+    return summarise(tally, cases=cases, model_version=analyzer.model_version)

@@ -1,0 +1,49 @@
+"""Comparing one result with its truth: matching by distance, not by the predicted label."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inference.benchmark.runner import Tally, score_case, summarise
+
+
+def vertebra(
+    label: str, z: float, grade: int, *, vhl: float = 5.0, status: str = "measured"
+) -> dict[str, Any]:
+    return {
+        "label": label,
+        "centroid_lps_mm": [0.0, 30.0, z],
+        "grade": grade,
+        "height_loss_pct": vhl,
+        "mean_hu": 150.0,
+        "status": status,
+        "uncertain": False,
+    }
+
+
+def test_scores_detection_labelling_and_grades() -> None:
+    truth = {
+        "positive": True,
+        "vertebrae": [vertebra("T12", 0.0, 0), vertebra("L1", -30.0, 2, vhl=30.0), vertebra("L2", -60.0, 0)],
+    }
+    result = {
+        "positive": True,
+        "timings_s": {"total": 2.0},
+        "vertebrae": [
+            vertebra("T12", 1.0, 0),
+            vertebra("L2", -31.0, 2, vhl=33.0),  # right place, wrong label, right grade
+            vertebra("L3", -200.0, 1, vhl=22.0),  # nothing true there: not matched
+        ],
+    }
+    tally = Tally()
+    score_case(tally, truth, result)
+    report = summarise(tally, cases=1, model_version="test")
+    assert (report.vertebra_sensitivity.successes, report.vertebra_sensitivity.total) == (1, 1)
+    assert (report.vertebra_specificity.successes, report.vertebra_specificity.total) == (
+        2,
+        2,
+    )  # L2 missed = negative
+    assert (report.labelling.successes, report.labelling.total) == (1, 3)
+    assert report.case_ppv.value == 1.0
+    assert report.vhl_agreement is None or report.vhl_agreement.n == 2
+    assert report.seconds_per_stage == {"total": 2.0}
