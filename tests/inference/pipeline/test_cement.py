@@ -1,28 +1,19 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from inference.phantom import PhantomSpec, generate_phantom
+from inference.phantom import generate_phantom
 from inference.pipeline.bodyframe import BodyFrame
 from inference.pipeline.cement import CementDetector
+from tests.inference.pipeline.shapes import CONFOUNDED_SPEC
 
 
 @pytest.fixture(scope="module")
 def phantom():
-    spec = PhantomSpec(
-        seed=3,
-        levels=("T10", "L3"),
-        size=128,
-        pixel_mm=2.0,
-        slice_mm=2.0,
-        noise_hu=15,
-        sclerotic=("L1", "T11"),
-        cement=("T12",),
-        lytic=("L2",),
-        trabecular_hu=137,
-    )
-    return generate_phantom(spec)
+    return generate_phantom(replace(CONFOUNDED_SPEC, noise_hu=15))
 
 
 def _pitch(vertebrae: list[dict], index: int) -> float:

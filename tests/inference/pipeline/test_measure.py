@@ -3,23 +3,11 @@ from __future__ import annotations
 import pytest
 
 from inference.pipeline.measure import ColumnEntry, measure_column
+from tests.inference.pipeline.shapes import box
 
 # Exact decimal boundaries are nudged by EPS so that 1 − min/max lands on the intended side of
 # floating-point rounding (1 − 0.8 is 0.19999999999999996 in binary).
 EPS = 1e-9
-
-
-def box(z: float, anterior: float, middle: float, posterior: float, depth: float = 30.0) -> dict:
-    """Six LPS landmarks of an upright body centred at height z (anterior is −y)."""
-    points = {}
-    for side, y, h in (
-        ("anterior", -depth / 2, anterior),
-        ("middle", 0.0, middle),
-        ("posterior", depth / 2, posterior),
-    ):
-        points[f"{side}_superior"] = [0.0, y, z + h / 2]
-        points[f"{side}_inferior"] = [0.0, y, z - h / 2]
-    return points
 
 
 def entry(label: str, heights: tuple[float, float, float] | None, z: float = 0.0, excluded: bool = False):

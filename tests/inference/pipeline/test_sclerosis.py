@@ -5,6 +5,7 @@ import pytest
 from inference.phantom import PhantomSpec, generate_phantom
 from inference.pipeline.bodyframe import BodyFrame
 from inference.pipeline.sclerosis import SclerosisDetector, refine_endplate_suspicion
+from tests.inference.pipeline.shapes import CONFOUNDED_SPEC
 
 
 def _findings(spec: PhantomSpec) -> dict[str, bool | None]:
@@ -21,18 +22,14 @@ def _findings(spec: PhantomSpec) -> dict[str, bool | None]:
 
 
 def test_sclerotic_detected_lytic_and_normal_not() -> None:
-    spec = PhantomSpec(
-        seed=3,
-        levels=("T10", "L3"),
-        size=128,
-        pixel_mm=2.0,
-        slice_mm=2.0,
-        sclerotic=("L1", "T11"),
-        cement=("T12",),
-        lytic=("L2",),
-        trabecular_hu=137,
-    )
-    assert _findings(spec) == {"T10": False, "T11": True, "T12": None, "L1": True, "L2": False, "L3": False}
+    assert _findings(CONFOUNDED_SPEC) == {
+        "T10": False,
+        "T11": True,
+        "T12": None,
+        "L1": True,
+        "L2": False,
+        "L3": False,
+    }
 
 
 def test_sclerotic_in_dense_bone_and_thick_slices() -> None:

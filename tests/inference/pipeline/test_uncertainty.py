@@ -16,18 +16,7 @@ from inference.pipeline.uncertainty import (
     UncertaintyConfig,
     UncertaintyEvidence,
 )
-
-
-def box(z: float, anterior: float, middle: float, posterior: float, depth: float = 30.0) -> dict:
-    points = {}
-    for side, y, h in (
-        ("anterior", -depth / 2, anterior),
-        ("middle", 0.0, middle),
-        ("posterior", depth / 2, posterior),
-    ):
-        points[f"{side}_superior"] = [0.0, y, z + h / 2]
-        points[f"{side}_inferior"] = [0.0, y, z - h / 2]
-    return points
+from tests.inference.pipeline.shapes import box
 
 
 def evidence(label: str, z: float, heights=(24.0, 24.0, 24.0), **kwargs) -> UncertaintyEvidence:
