@@ -70,13 +70,17 @@ class Analyzer:
         try:
             with timer.stage("load"):
                 volume = load_series(path, series_uid=series_uid)
-        except NotCtError:
-            return self._not_ct(path, series_uid, timer, started)
+        except NotCtError as error:
+            return self._not_ct(path, series_uid, timer, started, error)
         return self._analyze(volume, timer, started, ignore_protocol=ignore_protocol)
 
-    def _not_ct(self, path: Path, series_uid: str | None, timer: _Timer, started: float) -> AnalysisResult:
+    def _not_ct(
+        self, path: Path, series_uid: str | None, timer: _Timer, started: float, error: NotCtError
+    ) -> AnalysisResult:
         """A readable series that is not CT is a result (not_ct), not an error."""
         summaries = [s for s in scan_series(path) if series_uid in (None, s.metadata.series_instance_uid)]
+        if not summaries:
+            raise error
         metadata = summaries[0].metadata
         reasons = [r.value for r in check_protocol(metadata, config=self.settings.protocol).reasons]
         timer.seconds["total"] = round(time.perf_counter() - started, 4)

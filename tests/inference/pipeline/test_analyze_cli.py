@@ -64,3 +64,21 @@ def test_device_choice() -> None:
     assert resolve_device("auto").type in {"cpu", "cuda"}
     with pytest.raises(DeviceError):
         resolve_device("tpu")
+
+
+def test_non_ct_series_is_a_result_with_not_ct(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import pydicom
+
+    spec = PhantomSpec(seed=7, levels=("L1", "L3"), size=96, pixel_mm=3.0, slice_mm=3.0, age=70)
+    write_phantom(generate_phantom(spec), tmp_path)
+    for path in tmp_path.glob("*.dcm"):
+        dataset = pydicom.dcmread(path)
+        dataset.Modality = "MR"
+        dataset.SOPClassUID = "1.2.840.10008.5.1.4.1.1.4"  # MR Image Storage
+        dataset.file_meta.MediaStorageSOPClassUID = dataset.SOPClassUID
+        dataset.save_as(path)
+    assert main(["analyze", str(tmp_path), "--device", "cpu"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["eligible"] is False
+    assert "not_ct" in data["exclusion_reasons"]
+    validate_result(data)
