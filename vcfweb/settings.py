@@ -31,6 +31,34 @@ CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 VAR_DIR = BASE_DIR / "var"
 VCF_DATA_DIR = env.get_directory("VCF_DATA_DIR", default=VAR_DIR / "data")
+# Key of the patient pseudonyms (HMAC). Changing it splits every patient in two: set it once.
+VCF_PSEUDONYM_KEY = env.get_str("VCF_PSEUDONYM_KEY") or SECRET_KEY
+if not DEBUG and len(VCF_PSEUDONYM_KEY) < 32:
+    raise env.EnvError("VCF_PSEUDONYM_KEY must be 32+ random characters when DEBUG is off.")
+# Ingest limits: one upload request, the bytes an archive may expand to, and its member count.
+VCF_UPLOAD_MAX_BYTES = env.get_int(
+    "VCF_UPLOAD_MAX_BYTES", default=4 * 1024**3, minimum=1024, maximum=1024**4
+)
+VCF_ARCHIVE_MAX_EXPANDED_BYTES = env.get_int(
+    "VCF_ARCHIVE_MAX_EXPANDED_BYTES", default=16 * 1024**3, minimum=1024, maximum=1024**4
+)
+VCF_ARCHIVE_MAX_MEMBERS = env.get_int("VCF_ARCHIVE_MAX_MEMBERS", default=200_000, minimum=1, maximum=10**7)
+VCF_ARCHIVE_MAX_RATIO = env.get_int("VCF_ARCHIVE_MAX_RATIO", default=200, minimum=2, maximum=100_000)
+# Analysis jobs: attempts before an analysis is failed for good (a worker that died counts).
+VCF_ANALYSIS_MAX_ATTEMPTS = env.get_int("VCF_ANALYSIS_MAX_ATTEMPTS", default=3, minimum=1, maximum=20)
+VCF_ANALYSIS_DEVICE = env.get_str("VCF_ANALYSIS_DEVICE", default="auto") or "auto"
+if VCF_ANALYSIS_DEVICE not in {"auto", "cpu", "cuda"}:
+    raise env.EnvError(f"VCF_ANALYSIS_DEVICE={VCF_ANALYSIS_DEVICE!r}: use auto, cpu or cuda.")
+# C-STORE listener: a series is analysed once no instance of it arrived for this many seconds.
+VCF_LISTENER_QUIET_S = env.get_int("VCF_LISTENER_QUIET_S", default=30, minimum=1, maximum=3600)
+VCF_LISTENER_ALLOWED_AETS = env.get_list("VCF_LISTENER_ALLOWED_AETS", default=[])
+# Django streams uploads above this size to disk (FILE_UPLOAD_TEMP_DIR), never holding them in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+FILE_UPLOAD_TEMP_DIR = str(VCF_DATA_DIR / "staging")
+try:
+    Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+except OSError as error:
+    raise env.EnvError(f"VCF_DATA_DIR={str(VCF_DATA_DIR)!r} is not writable: {error}") from None
 
 _DATABASE_URL = env.get_str("DATABASE_URL")
 if _DATABASE_URL is None:
@@ -139,7 +167,8 @@ Q_CLUSTER: dict[str, Any] = {
     "workers": env.get_int("VCF_QUEUE_WORKERS", default=2, minimum=1, maximum=64),
     "timeout": TASK_TIMEOUT_S,
     "retry": TASK_RETRY_S,
-    "max_attempts": env.get_int("VCF_TASK_MAX_ATTEMPTS", default=3, minimum=1, maximum=20),
+    # One delivery more than the analysis cap, so the last one can mark a spent analysis failed.
+    "max_attempts": VCF_ANALYSIS_MAX_ATTEMPTS + 1,
     "ack_failures": True,
     "save_limit": 5000,
     "catch_up": False,

@@ -8,7 +8,7 @@ sclerosis, trabecular HU, uncertainty (non-learned) → result.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +16,7 @@ from pathlib import Path
 from inference.device import resolve_device
 from inference.dicom import CtVolume, NotCtError, ProtocolConfig, check_protocol, load_series, scan_series
 from inference.geometry import GRADABLE_LABELS
+from inference.nets.checkpoint import read_checkpoint_header
 from inference.pipeline.assess import AssessConfig, ColumnAssessor, Detection
 from inference.pipeline.landmarks import LandmarkPredictor
 from inference.pipeline.localise import VertebraCandidate, VertebraLocator
@@ -23,6 +24,17 @@ from inference.pipeline.result import AnalysisResult
 from inference.pipeline.sagittal import local_frames
 
 WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
+
+# Share of the work done when each stage starts; reported to a progress callback.
+STAGE_PROGRESS = {"load": 0.0, "locate": 0.15, "landmarks": 0.45, "measure": 0.9}
+ProgressCallback = Callable[[str, float], None]
+
+
+def model_version(weights_dir: Path = WEIGHTS_DIR) -> str:
+    """The version string results will carry, read from the checkpoints without building networks."""
+    detector, _ = read_checkpoint_header(weights_dir / "detector.pt")
+    landmarks, _ = read_checkpoint_header(weights_dir / "landmarks.pt")
+    return f"{detector}+{landmarks}"
 
 
 @dataclass(frozen=True)
@@ -33,11 +45,14 @@ class AnalyzerSettings:
 
 
 class _Timer:
-    def __init__(self) -> None:
+    def __init__(self, progress: ProgressCallback | None = None) -> None:
         self.seconds: dict[str, float] = {}
+        self.progress = progress
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
+        if self.progress is not None:
+            self.progress(name, STAGE_PROGRESS.get(name, 0.0))
         started = time.perf_counter()
         try:
             yield
@@ -62,10 +77,16 @@ class Analyzer:
         self.model_version = f"{self.locator.model_version}+{self.landmarks.version}"
 
     def analyze_folder(
-        self, path: Path, *, series_uid: str | None = None, ignore_protocol: bool = False
+        self,
+        path: Path,
+        *,
+        series_uid: str | None = None,
+        ignore_protocol: bool = False,
+        progress: ProgressCallback | None = None,
     ) -> AnalysisResult:
-        """Raises inference.dicom.DicomLoadError when the series cannot be read."""
-        timer = _Timer()
+        """Raises inference.dicom.DicomLoadError when the series cannot be read. ``progress(stage,
+        fraction)`` is called as each stage starts."""
+        timer = _Timer(progress)
         started = time.perf_counter()
         try:
             with timer.stage("load"):

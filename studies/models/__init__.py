@@ -9,6 +9,7 @@ from studies.models.analysis import (
 )
 from studies.models.capabilities import Capability
 from studies.models.imaging import Instance, Series, Study, StudySource
+from studies.models.pacs import PacsAuth, PacsConnection
 from studies.models.patients import CancerSite, Patient, Sex
 from studies.models.users import User
 from studies.models.vertebrae import VertebraLevel
@@ -21,6 +22,8 @@ __all__ = [
     "FindingCorrection",
     "FindingStatus",
     "Instance",
+    "PacsAuth",
+    "PacsConnection",
     "Patient",
     "Series",
     "Sex",

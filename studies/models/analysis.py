@@ -36,6 +36,9 @@ class Analysis(models.Model):
     mean_hu = models.FloatField("mean HU", null=True, blank=True)
     bone_density_levels = models.JSONField(default=list, blank=True)
     timings = models.JSONField(default=dict, blank=True, help_text="Seconds per stage.")
+    result = models.JSONField(
+        null=True, blank=True, help_text="The pipeline's vcf-analysis/1 document, as produced."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -127,6 +130,8 @@ class VertebraFinding(models.Model):
     mean_hu = models.FloatField("mean HU", null=True, blank=True)
     status = models.CharField(max_length=16, choices=FindingStatus.choices, default=FindingStatus.MEASURED)
     uncertain = models.BooleanField(default=False)
+    uncertainty_reasons = models.JSONField(default=list, blank=True)
+    hu_roi = models.JSONField(null=True, blank=True, help_text="The density ellipse (viewer overlay).")
 
     class Meta:
         ordering = ("analysis", "level")

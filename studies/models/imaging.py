@@ -27,6 +27,14 @@ class Study(models.Model):
         help_text="The routine report, to check whether a fracture was mentioned.",
     )
     source = models.CharField(max_length=8, choices=StudySource.choices)
+    repeat_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="repeats",
+        help_text="The patient's first study when this is a further one (patient-level statistics).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -59,6 +67,9 @@ class Series(models.Model):
     instance_count = models.PositiveIntegerField(default=0)
     storage_dir = models.CharField(
         max_length=255, blank=True, help_text="Folder of the series' files, relative to VCF_DATA_DIR."
+    )
+    last_instance_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the latest new instance arrived (push: quiet-time rule)."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
