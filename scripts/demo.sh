@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set everything up and run the demo: web server and queue worker on 127.0.0.1, demo users.
+# Set everything up and run the demo: web server and queue worker on 127.0.0.1, demo users and
+# a phantom cohort analysed in the background.
 # Ctrl-C stops both. VCF_PORT changes the port (default 8000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,9 @@ port="${VCF_PORT:-8000}"
 "$PY" manage.py migrate --noinput
 password="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(9))')"
 "$PY" manage.py setup_roles --demo --password "${VCF_DEMO_PASSWORD:-$password}"
+# A phantom cohort (~30 studies, rendered once into var/demo-cohort) imported like real studies;
+# the worker below analyses it in the background, so the first pages already show results.
+"$PY" manage.py load_demo_cohort
 
 mkdir -p var/log
 "$PY" manage.py qcluster >var/log/qcluster.log 2>&1 &

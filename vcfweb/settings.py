@@ -36,9 +36,7 @@ VCF_PSEUDONYM_KEY = env.get_str("VCF_PSEUDONYM_KEY") or SECRET_KEY
 if not DEBUG and len(VCF_PSEUDONYM_KEY) < 32:
     raise env.EnvError("VCF_PSEUDONYM_KEY must be 32+ random characters when DEBUG is off.")
 # Ingest limits: one upload request, the bytes an archive may expand to, and its member count.
-VCF_UPLOAD_MAX_BYTES = env.get_int(
-    "VCF_UPLOAD_MAX_BYTES", default=4 * 1024**3, minimum=1024, maximum=1024**4
-)
+VCF_UPLOAD_MAX_BYTES = env.get_int("VCF_UPLOAD_MAX_BYTES", default=4 * 1024**3, minimum=1024, maximum=1024**4)
 VCF_ARCHIVE_MAX_EXPANDED_BYTES = env.get_int(
     "VCF_ARCHIVE_MAX_EXPANDED_BYTES", default=16 * 1024**3, minimum=1024, maximum=1024**4
 )

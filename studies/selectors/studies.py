@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from studies.models import Analysis, Series, Study
+from studies.models import Analysis, Series, Study, VertebraFinding
 
 
 def study_list() -> QuerySet[Study]:
@@ -19,3 +19,19 @@ def study_list() -> QuerySet[Study]:
 
 def study_detail(*, study_instance_uid: str) -> Study | None:
     return study_list().filter(study_instance_uid=study_instance_uid).first()
+
+
+def study_page(*, study_instance_uid: str) -> Study | None:
+    """One study with its series, their analyses (newest first) and each analysis' findings."""
+    analyses = Analysis.objects.order_by("-created_at", "-id").prefetch_related(
+        Prefetch("findings", queryset=VertebraFinding.objects.order_by("level"))
+    )
+    series = Series.objects.annotate(stored_instances=Count("instances")).prefetch_related(
+        Prefetch("analyses", queryset=analyses)
+    )
+    return (
+        Study.objects.select_related("patient", "repeat_of")
+        .prefetch_related(Prefetch("series", queryset=series))
+        .filter(study_instance_uid=study_instance_uid)
+        .first()
+    )

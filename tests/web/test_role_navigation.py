@@ -7,11 +7,11 @@ import pytest
 from studies.roles import Role
 
 NAV_LABELS = {
-    Role.RADIOLOGIST: ["Radiology"],
-    Role.SENIOR_RADIOLOGIST: ["Radiology"],
-    Role.INTERVENTIONAL_RADIOLOGIST: ["Interventional radiology"],
-    Role.DEPARTMENT_LEAD: ["Department"],
-    Role.ADMIN: ["Administration"],
+    Role.RADIOLOGIST: ["Radiology", "Studies", "Upload"],
+    Role.SENIOR_RADIOLOGIST: ["Radiology", "Studies", "Upload"],
+    Role.INTERVENTIONAL_RADIOLOGIST: ["Interventional radiology", "Studies"],
+    Role.DEPARTMENT_LEAD: ["Department", "Studies"],
+    Role.ADMIN: ["Administration", "Studies", "Upload"],
 }
 HOME_BY_ROLE = {
     Role.RADIOLOGIST: "/radiology/",
@@ -46,7 +46,7 @@ def test_each_role_sees_its_own_navigation(client_for, role: Role) -> None:
 
 
 @pytest.mark.django_db
-def test_admin_sees_administration_only(client_for) -> None:
+def test_admin_lands_on_administration(client_for) -> None:
     client = client_for(Role.ADMIN)
     assert client.get("/admin/").status_code == 200
     response = client.get("/accounts/password/")
