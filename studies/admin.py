@@ -1,20 +1,31 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from studies.models import (
     Analysis,
     FindingCorrection,
     Instance,
+    PacsAuth,
+    PacsConnection,
     Patient,
     Series,
     Study,
     User,
     VertebraFinding,
 )
+from studies.services.analyses import AnalysisClaimError, requeue_analysis
+from studies.services.pacs import PacsError, check_connection, queue_pull
+
+PULL_NOW_DAYS = 7
 
 
 @admin.register(User)
@@ -107,6 +118,22 @@ class AnalysisAdmin(admin.ModelAdmin):
     raw_id_fields = ("series",)
     readonly_fields = ("created_at", "updated_at", "queued_at", "started_at", "finished_at", "timings")
     inlines = (VertebraFindingInline,)
+    actions = ("requeue_failed",)
+
+    @admin.action(description="Re-queue failed analyses", permissions=["change"])
+    def requeue_failed(self, request: HttpRequest, queryset: QuerySet[Analysis]) -> None:
+        requeued = not_failed = 0
+        for analysis_id in queryset.values_list("pk", flat=True):
+            try:
+                requeue_analysis(analysis_id=analysis_id)
+            except AnalysisClaimError:
+                not_failed += 1
+            else:
+                requeued += 1
+        message = f"{requeued} failed analyses re-queued"
+        if not_failed:
+            message += f"; {not_failed} were not failed and were left as they were"
+        self.message_user(request, message + ".", messages.SUCCESS if requeued else messages.WARNING)
 
 
 @admin.register(VertebraFinding)
@@ -144,3 +171,120 @@ class FindingCorrectionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: FindingCorrection | None = None) -> bool:
         return False
+
+
+class PacsConnectionForm(forms.ModelForm):
+    """The secret is write-only: never sent back to the browser; left empty, the stored one stays."""
+
+    base_url = forms.URLField(
+        label="DICOMweb base URL",
+        max_length=255,
+        assume_scheme="https",
+        help_text="e.g. https://pacs/dicom-web",
+    )
+    secret = forms.CharField(
+        label="Password or token",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Never displayed. Leave empty to keep the stored one (cleared when authentication is None)",
+    )
+
+    class Meta:
+        model = PacsConnection
+        fields = (
+            "name",
+            "base_url",
+            "auth",
+            "username",
+            "secret",
+            "enabled",
+            "pull_every_minutes",
+            "modality",
+            "pulled_through",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        auth = data.get("auth")
+        stored = self.instance.secret if self.instance.pk else ""
+        if auth == PacsAuth.NONE:
+            data["secret"] = ""
+        elif not data.get("secret") and stored and auth == self.instance.auth:
+            data["secret"] = stored
+        if auth == PacsAuth.BASIC and not data.get("username"):
+            self.add_error("username", "HTTP basic authentication needs a user name.")
+        if auth in (PacsAuth.BASIC, PacsAuth.BEARER) and not data.get("secret"):
+            self.add_error("secret", "This authentication needs a password or token.")
+        return data
+
+
+@admin.register(PacsConnection)
+class PacsConnectionAdmin(admin.ModelAdmin):
+    """Open to holders of "manage PACS connections" (the administrator role)."""
+
+    form = PacsConnectionForm
+    list_display = (
+        "name",
+        "base_url",
+        "auth",
+        "enabled",
+        "pull_every_minutes",
+        "pulled_through",
+        "last_pull_at",
+        "short_error",
+    )
+    list_filter = ("enabled", "auth")
+    search_fields = ("name", "base_url")
+    readonly_fields = ("last_pull_at", "last_error", "created_at", "updated_at")
+    actions = ("check_connections", "pull_now")
+
+    @admin.display(description="last error")
+    def short_error(self, obj: PacsConnection) -> str:
+        return obj.last_error[:120]
+
+    def _manages_pacs(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("studies.manage_pacs")
+
+    def has_manage_pacs_permission(self, request: HttpRequest) -> bool:
+        return self._manages_pacs(request)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._manages_pacs(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: PacsConnection | None = None) -> bool:
+        return self._manages_pacs(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._manages_pacs(request) or super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: PacsConnection | None = None) -> bool:
+        return self._manages_pacs(request) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: PacsConnection | None = None) -> bool:
+        return self._manages_pacs(request) or super().has_delete_permission(request, obj)
+
+    @admin.action(description="Test connection (search for one study)", permissions=["manage_pacs"])
+    def check_connections(self, request: HttpRequest, queryset: QuerySet[PacsConnection]) -> None:
+        for connection in queryset:
+            try:
+                message = check_connection(connection=connection)
+            except PacsError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description=f"Pull now (last {PULL_NOW_DAYS} days)", permissions=["manage_pacs"])
+    def pull_now(self, request: HttpRequest, queryset: QuerySet[PacsConnection]) -> None:
+        until = timezone.localdate()
+        since = until - timedelta(days=PULL_NOW_DAYS - 1)
+        names = []
+        for connection in queryset:
+            queue_pull(connection=connection, since=since, until=until)
+            names.append(connection.name)
+        self.message_user(
+            request,
+            f"Pull of studies dated {since}..{until} queued for {', '.join(names)}. It runs in the task "
+            "queue; a failure shows as the connection's last error.",
+            messages.SUCCESS,
+        )
