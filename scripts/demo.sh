@@ -15,6 +15,7 @@ password="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(9))')"
 # A phantom cohort (~30 studies, rendered once into var/demo-cohort) imported like real studies;
 # the worker below analyses it in the background, so the first pages already show results.
 "$PY" manage.py load_demo_cohort
+"$PY" manage.py setup_schedules
 
 mkdir -p var/log
 "$PY" manage.py qcluster >var/log/qcluster.log 2>&1 &

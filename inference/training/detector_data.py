@@ -196,12 +196,16 @@ def heatmap_for(shape: tuple[int, int, int], centroids_zyx: np.ndarray, sigma_vo
 def crop(
     sample: WorkingSample, rng: np.random.Generator, patch: tuple[int, int, int], sigma_vox: float
 ) -> Patch:
-    """A random patch: any z range (partial FOV), x/y around the spine, HU jitter, left-right flip."""
+    """A random patch: any z range, overhanging the scan ends (FOV edges), x/y around the spine, HU
+    jitter, left-right flip."""
     shape = np.array(sample.hu.shape)
     size = np.array(patch)
     spine = sample.centroids_zyx.mean(axis=0) if len(sample.centroids_zyx) else shape / 2
     start = np.zeros(3, dtype=int)
-    start[0] = int(rng.integers(min(0, shape[0] - size[0]), max(0, shape[0] - size[0]) + 1))
+    # The patch may overhang either z end of the scan by up to half its height, so the net sees
+    # field-of-view edges (air beyond the last slice) as it will at inference on partial scans.
+    overhang = int(size[0]) // 2
+    start[0] = int(rng.integers(-overhang, max(shape[0] - size[0] + overhang, -overhang) + 1))
     for axis in (1, 2):
         centre = spine[axis] + rng.uniform(-0.2, 0.2) * size[axis]
         start[axis] = round(centre - size[axis] / 2)

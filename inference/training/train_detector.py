@@ -39,11 +39,12 @@ DEFAULT_CACHE = Path(__file__).resolve().parents[2] / "var" / "training-cache" /
 class TrainSettings:
     phantoms: int = 160
     batch: int = 2
-    patch: tuple[int, int, int] = (64, 64, 64)
+    patch: tuple[int, int, int] = (96, 48, 48)  # tall: levels need z context
     sigma_vox: float = 1.5
     lr: float = 3e-3
     warmup_fraction: float = 0.1
     heat_weight: float = 20.0
+    class_weight: float = 2.0
     peak_weight: float = 50.0
     background_weight: float = 0.1
     log_every: int = 20
@@ -138,7 +139,7 @@ def _fit(
         model.train()
         heat_logits, class_logits = model(image)
         heat_loss, class_loss = detector_loss(heat_logits, class_logits, heat_target, class_target, settings)
-        loss = settings.heat_weight * heat_loss + class_loss
+        loss = settings.heat_weight * heat_loss + settings.class_weight * class_loss
         optimiser.zero_grad(set_to_none=True)
         loss.backward()
         optimiser.step()

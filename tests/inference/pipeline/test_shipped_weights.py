@@ -42,8 +42,6 @@ def by_nearest(truth: dict, result: dict) -> list[tuple[dict, dict]]:
 
 
 def test_fractured_phantom_is_labelled_and_graded(analyzer: Analyzer, tmp_path: Path) -> None:
-    # A full T1–L5 field of view. Labelling of short partial fields of view is the current model's
-    # known weak spot (labelling 84 % on the benchmark, docs/benchmarks.md), not yet guarded here.
     spec = PhantomSpec(
         seed=424242,
         levels=("T1", "L5"),
@@ -69,3 +67,32 @@ def test_normal_phantom_is_negative(analyzer: Analyzer, tmp_path: Path) -> None:
     assert result["positive"] is False
     assert result["bone_density"]["l1_hu"] is not None
     assert abs(result["bone_density"]["l1_hu"] - truth["bone_density"]["l1_hu"]) < 15.0
+
+
+@pytest.mark.parametrize(
+    ("levels", "seed"),
+    [
+        pytest.param(
+            ("T1", "L1"),
+            515151,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known weakness of the shipped detector: with neither the sacrum nor C7 in view the "
+                "labels shift by one (docs/benchmarks.md); strict, so a fix must remove this mark",
+            ),
+        ),
+        (("T10", "S1"), 525252),
+        (("T6", "L5"), 535353),
+    ],
+)
+def test_partial_fields_of_view_are_labelled_from_anatomy(
+    analyzer: Analyzer, tmp_path: Path, levels: tuple[str, str], seed: int
+) -> None:
+    # No end of the column is in view on both sides: labels must come from the ribs, the last
+    # rib-bearing vertebra and the sacrum, not from counting.
+    spec = PhantomSpec(seed=seed, levels=levels, size=256, pixel_mm=1.4, slice_mm=2.0)
+    truth, result = analyse(analyzer, tmp_path, spec)
+    pairs = by_nearest(truth, result)
+    assert len(pairs) >= len(truth["vertebrae"]) - 1
+    wrong = [(t["label"], r["label"]) for t, r in pairs if t["label"] != r["label"]]
+    assert not wrong
