@@ -170,3 +170,14 @@ def test_admin_tests_the_connection_and_queues_a_pull_now(
     summary = tasks.pull_pacs_connection(*task["args"])  # what the worker would run
     assert summary.startswith("good: ") and " 1 studies (0 without CT skipped), 1 CT series" in summary
     assert {s.study_instance_uid for s in Study.objects.all()} == pacs_archive.uids("today")
+
+
+def test_a_pulled_series_is_analysed_by_the_queued_task(
+    pacs_archive: Archive, make_connection: MakeConnection
+) -> None:
+    pull_studies(connection=make_connection(), since=RANGE[0], until=RANGE[1], page_size=2)
+    queued = Analysis.objects.order_by("pk").first()
+    assert queued is not None and queued.status == AnalysisStatus.QUEUED
+    assert tasks.run_analysis(queued.pk) == AnalysisStatus.DONE  # what the worker runs, same process
+    done = Analysis.objects.get(pk=queued.pk)
+    assert done.eligible is True and done.result is not None and done.findings.count() > 0
