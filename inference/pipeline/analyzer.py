@@ -33,8 +33,9 @@ ProgressCallback = Callable[[str, float], None]
 def model_version(weights_dir: Path = WEIGHTS_DIR) -> str:
     """The version string results will carry, read from the checkpoints without building networks."""
     detector, _ = read_checkpoint_header(weights_dir / "detector.pt")
+    levels, _ = read_checkpoint_header(weights_dir / "levels.pt")
     landmarks, _ = read_checkpoint_header(weights_dir / "landmarks.pt")
-    return f"{detector}+{landmarks}"
+    return f"{detector}+{levels}+{landmarks}"
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,9 @@ class Analyzer:
     ) -> None:
         self.device = resolve_device(device)
         self.settings = settings or AnalyzerSettings()
-        self.locator = VertebraLocator(weights_dir / "detector.pt", self.device)
+        self.locator = VertebraLocator(
+            weights_dir / "detector.pt", self.device, calibrator_path=weights_dir / "levels.pt"
+        )
         self.landmarks = LandmarkPredictor(weights_dir / "landmarks.pt", self.device)
         self.model_version = f"{self.locator.model_version}+{self.landmarks.version}"
 

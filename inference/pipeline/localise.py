@@ -24,6 +24,7 @@ from scipy import ndimage
 from inference.geometry import ALL_LABELS
 from inference.nets.checkpoint import load_checkpoint
 from inference.nets.detector import DetectorConfig, VertebraDetector, build_detector
+from inference.nets.level_calibrator import LevelCalibrator, build_calibrator
 from inference.pipeline.labelling import LabelDecoderSettings, class_log_probs, decode_labels
 from inference.pipeline.resample import AIR_HU, WorkingGrid, normalise_hu, resample_to_grid
 
@@ -52,7 +53,7 @@ class DetectorMaps:
 
 @dataclass(frozen=True)
 class LocatorSettings:
-    min_peak: float = 0.1  # weaker peaks are not candidates at all
+    min_peak: float = 0.3  # weaker peaks are not candidates at all (nor neighbours for the calibrator)
     nms_radius_mm: float = 10.0  # vertebral bodies are never closer than ~14 mm centre to centre
     refine_radius_vox: int = 1
     class_radius_mm: float = 6.0  # level probabilities are averaged within this radius of a centroid
@@ -118,11 +119,18 @@ class VertebraLocator:
         *,
         settings: LocatorSettings | None = None,
         decoder: LabelDecoderSettings | None = None,
+        calibrator_path: Path | str | None = None,
     ) -> None:
         self.device = torch.device(device)
         model, self.model_version = load_checkpoint(weights_path, build_detector, self.device)
         assert isinstance(model, VertebraDetector)
         self.model = model
+        self.calibrator: LevelCalibrator | None = None
+        if calibrator_path is not None:
+            calibrator, calibrator_version = load_checkpoint(calibrator_path, build_calibrator, "cpu")
+            assert isinstance(calibrator, LevelCalibrator)
+            self.calibrator = calibrator
+            self.model_version = f"{self.model_version}+{calibrator_version}"
         self.config: DetectorConfig = model.config
         self.settings = settings or LocatorSettings()
         self.decoder = decoder or LabelDecoderSettings()
@@ -130,7 +138,7 @@ class VertebraLocator:
     def locate(self, volume: HasHu) -> list[VertebraCandidate]:
         """Candidates ordered cranial to caudal (see the module docstring for what is returned)."""
         maps = self.predict_maps(volume)
-        return candidates_from_maps(maps, self.settings, self.decoder)
+        return candidates_from_maps(maps, self.settings, self.decoder, self.calibrator)
 
     def predict_maps(self, volume: HasHu) -> DetectorMaps:
         grid = WorkingGrid.covering(volume.hu.shape, volume.affine, self.config.spacing_mm)
@@ -168,7 +176,10 @@ class VertebraLocator:
 
 
 def candidates_from_maps(
-    maps: DetectorMaps, settings: LocatorSettings, decoder: LabelDecoderSettings
+    maps: DetectorMaps,
+    settings: LocatorSettings,
+    decoder: LabelDecoderSettings,
+    calibrator: LevelCalibrator | None = None,
 ) -> list[VertebraCandidate]:
     spacing = maps.grid.spacing_mm
     peaks = find_peaks(maps.heat, spacing, settings)
@@ -182,9 +193,8 @@ def candidates_from_maps(
         [mean_class_probs(maps.class_probs, p.zyx, settings.class_radius_mm / spacing) for p in peaks]
     )
     confidences = np.array([min(1.0, max(0.0, p.value)) for p in peaks])
-    labels = decode_labels(
-        class_log_probs(probs), centroids, confidences, decoder, foreground=1.0 - probs[:, 0]
-    )
+    log_probs = class_log_probs(probs) if calibrator is None else calibrator.log_probs(probs, confidences)
+    labels = decode_labels(log_probs, centroids, confidences, decoder, foreground=1.0 - probs[:, 0])
     return [
         VertebraCandidate(ALL_LABELS[label], centroids[k], float(confidences[k]))
         for k, label in enumerate(labels)

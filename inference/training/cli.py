@@ -1,8 +1,9 @@
 """``python -m inference train --out DIR``: reproduce the shipped weights from scratch.
 
 Both networks train on phantoms generated on the fly from fixed seeds, so the same command on the
-same machine gives the same weights. The detector runs first, then the landmark network; the two
-files land in ``DIR`` and replace ``inference/weights/`` when copied there.
+same machine gives the same weights. The detector runs first, then its level calibrator (fitted on
+phantoms the detector never saw), then the landmark network; the three files land in ``DIR`` and
+replace ``inference/weights/`` when copied there.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from inference.training.train_calibrator import train_calibrator
     from inference.training.train_detector import train_detector
     from inference.training.train_landmarks import train_landmarks
 
@@ -54,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
         args.out, seed=args.seed, minutes=args.minutes, steps=args.detector_steps, device=device
     )
     print(f"detector: {detector} ({(time.perf_counter() - started) / 60:.1f} min)", flush=True)
+    levels = train_calibrator(args.out, detector_path=detector, seed=args.seed, device=device)
+    print(f"level calibrator: {levels} ({(time.perf_counter() - started) / 60:.1f} min)", flush=True)
     landmarks = train_landmarks(
         args.out / "landmarks.pt",
         seed=args.seed,
@@ -62,5 +66,6 @@ def run(args: argparse.Namespace) -> int:
         device=device,
     )
     print(f"landmarks: {landmarks} ({(time.perf_counter() - started) / 60:.1f} min in all)")
-    print(f"to ship them: cp {args.out}/detector.pt {args.out}/landmarks.pt inference/weights/")
+    files = " ".join(f"{args.out}/{name}" for name in ("detector.pt", "levels.pt", "landmarks.pt"))
+    print(f"to ship them: cp {files} inference/weights/")
     return 0

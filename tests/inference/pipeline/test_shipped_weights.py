@@ -72,15 +72,7 @@ def test_normal_phantom_is_negative(analyzer: Analyzer, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("levels", "seed"),
     [
-        pytest.param(
-            ("T1", "L1"),
-            515151,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known weakness of the shipped detector: with neither the sacrum nor C7 in view the "
-                "labels shift by one (docs/benchmarks.md); strict, so a fix must remove this mark",
-            ),
-        ),
+        (("T1", "L1"), 515151),
         (("T10", "S1"), 525252),
         (("T6", "L5"), 535353),
     ],

@@ -1,0 +1,134 @@
+"""Fitting the level calibrator (``inference.nets.level_calibrator``) to a trained detector.
+
+The detector runs over a fresh set of phantoms it never trained on (same generator and
+augmentations, another seed); every heat-map peak that lies within ``MATCH_MM`` of a true centroid
+becomes one example (features of the peak and its neighbours → true level). The multinomial
+logistic regression is fitted full-batch with Adam and an L2 penalty, deterministically.
+
+    python -m inference.training.train_calibrator --detector DIR/detector.pt --out DIR --seed 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from inference.geometry import ALL_LABELS
+from inference.nets.checkpoint import save_checkpoint
+from inference.nets.level_calibrator import CalibratorConfig, LevelCalibrator, level_features
+from inference.pipeline.localise import VertebraLocator, find_peaks, mean_class_probs
+from inference.training.detector_data import DetectorData, WorkingSample
+from inference.training.train_detector import DEFAULT_CACHE
+
+log = logging.getLogger(__name__)
+
+SEED_OFFSET = 7919  # the calibration phantoms are a different set from the detector's
+MATCH_MM = 12.0
+
+
+@dataclass(frozen=True)
+class CalibratorSettings:
+    phantoms: int = 200
+    steps: int = 3000
+    lr: float = 0.005
+    l2: float = 1e-3
+
+
+class _WorkingVolume:
+    """A working-grid sample seen as a CT volume (hu[k, j, i] with an isotropic affine)."""
+
+    def __init__(self, sample: WorkingSample, spacing_mm: float) -> None:
+        self.hu = sample.hu
+        self.affine = np.diag([spacing_mm, spacing_mm, spacing_mm, 1.0])
+
+
+def examples(
+    locator: VertebraLocator, sample: WorkingSample, spacing_mm: float
+) -> tuple[np.ndarray, np.ndarray]:
+    maps = locator.predict_maps(_WorkingVolume(sample, spacing_mm))
+    settings = locator.settings
+    peaks = find_peaks(maps.heat, maps.grid.spacing_mm, settings)
+    if not peaks:
+        return np.zeros((0, CalibratorConfig().n_features), np.float32), np.zeros(0, np.int64)
+    centroids = np.array([maps.grid.index_to_lps(p.zyx) for p in peaks])
+    order = np.argsort(-centroids[:, 2], kind="stable")
+    peaks = [peaks[k] for k in order]
+    centroids = centroids[order]
+    radius = settings.class_radius_mm / maps.grid.spacing_mm
+    probs = np.array([mean_class_probs(maps.class_probs, p.zyx, radius) for p in peaks])
+    features = level_features(probs, np.array([min(1.0, p.value) for p in peaks]))
+    truth = sample.centroids_zyx[:, ::-1] * spacing_mm  # (x, y, z) mm on the same isotropic grid
+    rows, labels = [], []
+    for k, centroid in enumerate(centroids):
+        distances = np.linalg.norm(truth - centroid, axis=1)
+        nearest = int(np.argmin(distances))
+        if distances[nearest] <= MATCH_MM:
+            rows.append(features[k])
+            labels.append(ALL_LABELS.index(sample.labels[nearest]))
+    return np.array(rows, np.float32).reshape(-1, features.shape[1]), np.array(labels, np.int64)
+
+
+def fit(features: np.ndarray, labels: np.ndarray, settings: CalibratorSettings, seed: int) -> LevelCalibrator:
+    torch.manual_seed(seed)
+    model = LevelCalibrator()
+    optimiser = torch.optim.Adam(model.parameters(), lr=settings.lr)
+    x, y = torch.from_numpy(features), torch.from_numpy(labels)
+    for step in range(settings.steps):
+        loss = F.cross_entropy(model(x), y) + settings.l2 * (model.linear.weight**2).sum()
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        optimiser.step()
+        if (step + 1) % 1000 == 0:
+            accuracy = float((model(x).argmax(dim=1) == y).float().mean())
+            log.info("calibrator step %d  loss %.4f  accuracy %.3f", step + 1, loss.item(), accuracy)
+    return model.eval()
+
+
+def train_calibrator(
+    out: Path,
+    *,
+    detector_path: Path,
+    seed: int,
+    device: torch.device | str = "cpu",
+    settings: CalibratorSettings | None = None,
+    cache_dir: Path | None = DEFAULT_CACHE,
+) -> Path:
+    settings = settings or CalibratorSettings()
+    locator = VertebraLocator(detector_path, device)
+    data = DetectorData(seed + SEED_OFFSET, cache_dir, spacing_mm=locator.config.spacing_mm)
+    parts = [examples(locator, data.sample(index), data.spacing_mm) for index in range(settings.phantoms)]
+    features = np.concatenate([p[0] for p in parts])
+    labels = np.concatenate([p[1] for p in parts])
+    log.info("calibrator: %d examples from %d phantoms", len(labels), settings.phantoms)
+    model = fit(features, labels, settings, seed)
+    version = f"levels-lr-{settings.phantoms}ph-seed{seed}"
+    config = CalibratorConfig().to_dict()
+    return save_checkpoint(Path(out) / "levels.pt", model, version=version, config=config)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--detector", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--phantoms", type=int, default=CalibratorSettings.phantoms)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    path = train_calibrator(
+        args.out,
+        detector_path=args.detector,
+        seed=args.seed,
+        settings=CalibratorSettings(phantoms=args.phantoms),
+    )
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
