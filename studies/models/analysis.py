@@ -22,7 +22,7 @@ class Analysis(models.Model):
     """One run of one model version over one series, with its case-level result."""
 
     series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="analyses")
-    model_version = models.CharField(max_length=64)
+    model_version = models.CharField(max_length=200)
     status = models.CharField(max_length=8, choices=AnalysisStatus.choices, default=AnalysisStatus.QUEUED)
     stage = models.CharField(max_length=32, blank=True, help_text="Pipeline stage while running.")
     progress = models.FloatField(default=0.0, help_text="0 to 1.")
