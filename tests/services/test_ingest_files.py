@@ -56,6 +56,7 @@ def test_patient_id_is_pseudonymised(phantom_series: Path) -> None:
     assert real_id not in patient.pseudo_id and patient.pseudo_id.startswith("P-")
 
 
+@pytest.mark.filterwarnings("ignore:Invalid value for VR UI")  # the test writes a hostile UID on purpose
 def test_broken_and_foreign_files_are_rejected_alone(phantom_series: Path, tmp_path: Path) -> None:
     good = dicom_files(phantom_series)[:3]
     truncated = tmp_path / "truncated.dcm"
