@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studies.views import home, studies, upload
+from studies.views import home, studies, upload, viewer
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("studies/", studies.studies, name="study-list"),
     path("studies/<str:study_instance_uid>/", studies.study, name="study"),
     path("upload/", upload.upload, name="upload"),
+    path("analyses/<int:analysis_id>/viewer/", viewer.analysis_viewer, name="analysis-viewer"),
 ]

@@ -132,6 +132,11 @@ class VertebraFinding(models.Model):
     uncertain = models.BooleanField(default=False)
     uncertainty_reasons = models.JSONField(default=list, blank=True)
     hu_roi = models.JSONField(null=True, blank=True, help_text="The density ellipse (viewer overlay).")
+    # Bookkeeping, not a measurement: the correction now in force, moved only by compare-and-set
+    # so that two readers correcting the same vertebra never overwrite each other silently.
+    latest_correction = models.ForeignKey(
+        "FindingCorrection", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ("analysis", "level")
