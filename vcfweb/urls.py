@@ -22,5 +22,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("studies.api.urls")),
+    path("dicomweb/", include("studies.dicomweb.urls")),
     path("", include("studies.urls")),
 ]

@@ -7,7 +7,9 @@ urlpatterns = [
     path("studies/", views.StudyListApi.as_view(), name="api-study-list"),
     path("studies/<str:study_instance_uid>/", views.StudyDetailApi.as_view(), name="api-study-detail"),
     path("uploads/", uploads.UploadApi.as_view(), name="api-upload"),
-    path("analyses/<int:analysis_id>/viewer/", viewer.AnalysisViewerApi.as_view(), name="api-analysis-viewer"),
+    path(
+        "analyses/<int:analysis_id>/viewer/", viewer.AnalysisViewerApi.as_view(), name="api-analysis-viewer"
+    ),
     path(
         "findings/<int:finding_id>/corrections/",
         viewer.FindingCorrectionApi.as_view(),

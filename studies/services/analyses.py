@@ -187,7 +187,18 @@ def run_analysis(*, analysis_id: int, analyzer: AnalyzerLike) -> Analysis | None
         mine.update(status=AnalysisStatus.FAILED, error=message, stage="", finished_at=timezone.now())
         return Analysis.objects.get(pk=analysis_id)
     save_result(analysis_id=analysis_id, attempt=attempt, result=result)
+    _warm_viewer_metadata(analysis.series)
     return Analysis.objects.get(pk=analysis_id)
+
+
+def _warm_viewer_metadata(series: Series) -> None:
+    """Build the series' DICOMweb metadata now, so the first reader to open it does not wait."""
+    from studies.dicomweb.metadata import ensure_template
+
+    try:
+        ensure_template(series)
+    except Exception:  # a cold cache only costs the first viewer a moment; never fail the analysis
+        log.exception("could not prepare the viewer metadata of series %s", series.pk)
 
 
 def save_result(*, analysis_id: int, attempt: int, result: AnalysisResult) -> bool:
