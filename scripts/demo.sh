@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
+scripts/frontend.sh
 PY=.venv/bin/python
 export DEBUG="${DEBUG:-1}"
 port="${VCF_PORT:-8000}"

@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 scripts/system-packages.sh
+scripts/frontend.sh
 PY=.venv/bin/python
 
 echo "== lint (ruff) and types (mypy)"
