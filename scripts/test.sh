@@ -15,6 +15,9 @@ echo "== lint (ruff) and types (mypy)"
 "$PY" -m ruff format --check --quiet .
 "$PY" -m mypy vcfweb studies inference
 
+echo "== viewer: types and unit tests (tsc, vitest)"
+(cd frontend && npm run --silent typecheck && npm test --silent)
+
 echo "== tests on SQLite"
 env -u DATABASE_URL "$PY" -m pytest -p no:cacheprovider "$@"
 

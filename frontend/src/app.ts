@@ -1,4 +1,6 @@
 // The heavy part, loaded by the bootstrap entry: Cornerstone and the viewer.
+import { cache, getRenderingEngines } from '@cornerstonejs/core';
+import { ToolGroupManager } from '@cornerstonejs/tools';
 import type { EarlyRequests } from './api/requests';
 import type { Vec3, ViewName, ViewerConfig } from './types';
 import { type CameraInfo, Viewer } from './viewer/Viewer';
@@ -9,7 +11,27 @@ export interface VcfViewerApi {
   destroy(): void;
   worldToCanvas(name: ViewName, point: Vec3): [number, number];
   canvasToWorld(name: ViewName, point: [number, number]): Vec3;
+  /** What Cornerstone still holds; all zero after destroy() (tests check there is no leak). */
+  resources(): ViewerResources;
   readonly viewer: Viewer;
+}
+
+export interface ViewerResources {
+  renderingEngines: number;
+  toolGroups: number;
+  volumes: number;
+  cachedBytes: number;
+  canvases: number;
+}
+
+function resources(el: HTMLElement): ViewerResources {
+  return {
+    renderingEngines: (getRenderingEngines() ?? []).length,
+    toolGroups: ToolGroupManager.getAllToolGroups().length,
+    volumes: cache.getVolumes().length,
+    cachedBytes: cache.getCacheSize(),
+    canvases: el.querySelectorAll('canvas').length,
+  };
 }
 
 declare global {
@@ -29,6 +51,7 @@ export function startViewer(el: HTMLElement, cfg: ViewerConfig, early: EarlyRequ
     },
     worldToCanvas: (name, point) => viewer.worldToCanvas(name, point),
     canvasToWorld: (name, point) => viewer.canvasToWorld(name, point),
+    resources: () => resources(el),
     viewer,
   };
   window.vcfViewer = api;

@@ -136,3 +136,22 @@ def test_dragging_a_landmark_stores_a_correction_with_a_new_vhl(
     )
     assert row.get_attribute("data-grade") == str(correction.grade)
     page.screenshot(path=str(screenshot_dir / "viewer-l1-corrected.png"))
+
+
+def test_leaving_the_viewer_releases_everything_it_held(
+    live_server, page, make_user, analysis: Analysis
+) -> None:
+    open_viewer(page, live_server, make_user(Role.RADIOLOGIST), analysis)
+    page.wait_for_selector("#vcf-viewer[data-volume-loaded-ms]", timeout=60_000)
+    held = page.evaluate("window.vcfViewer.resources()")
+    assert held["renderingEngines"] == 1 and held["volumes"] == 1 and held["cachedBytes"] > 0
+    assert held["toolGroups"] >= 1 and held["canvases"] >= 1
+
+    released = page.evaluate("() => { const api = window.vcfViewer; api.destroy(); return api.resources(); }")
+    assert released == {"renderingEngines": 0, "toolGroups": 0, "volumes": 0, "cachedBytes": 0, "canvases": 0}
+    assert page.evaluate("window.vcfViewer === undefined")
+    assert page.locator("#vcf-viewer").get_attribute("data-state") is None
+    # Leaving the page tears it down too (pagehide): a second analysis opens in a clean viewer.
+    page.goto(f"{live_server.url}/analyses/{analysis.pk}/viewer/")
+    page.wait_for_selector(READY, timeout=60_000)
+    assert page.evaluate("window.vcfViewer.resources().renderingEngines") == 1
