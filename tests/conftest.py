@@ -69,3 +69,7 @@ def pytest_report_header(config) -> str:
 
     database = settings.DATABASES["default"]
     return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}"
+
+
+# A finished analysis with a column of box-shaped vertebrae (viewer, corrections, review tests).
+from tests.columns import make_column  # noqa: E402, F401

@@ -44,6 +44,10 @@ VCF_ARCHIVE_MAX_MEMBERS = env.get_int("VCF_ARCHIVE_MAX_MEMBERS", default=200_000
 VCF_ARCHIVE_MAX_RATIO = env.get_int("VCF_ARCHIVE_MAX_RATIO", default=200, minimum=2, maximum=100_000)
 # Analysis jobs: attempts before an analysis is failed for good (a worker that died counts).
 VCF_ANALYSIS_MAX_ATTEMPTS = env.get_int("VCF_ANALYSIS_MAX_ATTEMPTS", default=3, minimum=1, maximum=20)
+# Review: the share of negative analyses drawn into the worklist for audit (sensitivity, NPV), and
+# how many VHL percentage points a known fracture must gain over its prior to count as progressed.
+VCF_AUDIT_NEGATIVE_PERCENT = env.get_int("VCF_AUDIT_NEGATIVE_PERCENT", default=5, minimum=0, maximum=100)
+VCF_PROGRESSION_MARGIN_PCT = env.get_int("VCF_PROGRESSION_MARGIN_PCT", default=10, minimum=1, maximum=100)
 VCF_ANALYSIS_DEVICE = env.get_str("VCF_ANALYSIS_DEVICE", default="auto") or "auto"
 if VCF_ANALYSIS_DEVICE not in {"auto", "cpu", "cuda"}:
     raise env.EnvError(f"VCF_ANALYSIS_DEVICE={VCF_ANALYSIS_DEVICE!r}: use auto, cpu or cuda.")

@@ -11,6 +11,19 @@ from studies.models.capabilities import Capability
 from studies.models.imaging import Instance, Series, Study, StudySource
 from studies.models.pacs import PacsAuth, PacsConnection
 from studies.models.patients import CancerSite, Patient, Sex
+from studies.models.review import (
+    CaseDecision,
+    CaseReview,
+    FalsePositiveReason,
+    PriorStatus,
+    Read,
+    ReadKind,
+    ReviewEvent,
+    ReviewOutcome,
+    ReviewReason,
+    ReviewStatus,
+    VertebraDecision,
+)
 from studies.models.users import User
 from studies.models.vertebrae import VertebraLevel
 
@@ -19,17 +32,28 @@ __all__ = [
     "AnalysisStatus",
     "CancerSite",
     "Capability",
+    "CaseDecision",
+    "CaseReview",
+    "FalsePositiveReason",
     "FindingCorrection",
     "FindingStatus",
     "Instance",
     "PacsAuth",
     "PacsConnection",
     "Patient",
+    "PriorStatus",
+    "Read",
+    "ReadKind",
+    "ReviewEvent",
+    "ReviewOutcome",
+    "ReviewReason",
+    "ReviewStatus",
     "Series",
     "Sex",
     "Study",
     "StudySource",
     "User",
+    "VertebraDecision",
     "VertebraFinding",
     "VertebraLevel",
 ]

@@ -186,7 +186,10 @@ def run_analysis(*, analysis_id: int, analyzer: AnalyzerLike) -> Analysis | None
         message = f"{type(error).__name__}: {error}"[:ERROR_MAX_CHARS]
         mine.update(status=AnalysisStatus.FAILED, error=message, stage="", finished_at=timezone.now())
         return Analysis.objects.get(pk=analysis_id)
-    save_result(analysis_id=analysis_id, attempt=attempt, result=result)
+    if save_result(analysis_id=analysis_id, attempt=attempt, result=result):
+        from studies.services.reviews import open_review
+
+        open_review(analysis_id=analysis_id)
     _warm_viewer_metadata(analysis.series)
     return Analysis.objects.get(pk=analysis_id)
 

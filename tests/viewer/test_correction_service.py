@@ -7,7 +7,7 @@ import pytest
 from studies.models import FindingCorrection, VertebraFinding
 from studies.roles import Role
 from studies.services.corrections import CorrectionConflict, CorrectionError, correct_landmarks
-from tests.viewer.conftest import box_landmarks
+from tests.columns import box_landmarks
 
 pytestmark = pytest.mark.django_db
 

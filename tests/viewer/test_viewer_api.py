@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from studies.models import FindingCorrection
 from studies.roles import Role
-from tests.viewer.conftest import box_landmarks
+from tests.columns import box_landmarks
 
 pytestmark = pytest.mark.django_db
 

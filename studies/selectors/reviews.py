@@ -1,0 +1,137 @@
+"""Reads for the radiologist workflow: the worklist (a constant number of queries) and blind reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from studies.models import (
+    CaseReview,
+    Read,
+    ReadKind,
+    ReviewEvent,
+    ReviewOutcome,
+    ReviewReason,
+    ReviewStatus,
+    User,
+    VertebraFinding,
+)
+
+REVIEW_STATES = ("unread", "reading", "consensus", "closed")
+
+
+@dataclass(frozen=True)
+class WorklistFilters:
+    grade: int | None = None  # the analysis' maximum grade
+    state: str | None = None  # one of REVIEW_STATES
+    reader_id: int | None = None  # first or second reader
+    date_from: date | None = None
+    date_to: date | None = None
+    uncertain: bool | None = None  # some flagged vertebra has an uncertain measurement
+    novelty: str | None = None  # "new" | "known"
+    audit: bool | None = None  # only audited negatives (True) or only flagged cases (False)
+
+
+def _state_q(state: str) -> Q:
+    if state == "unread":
+        return Q(status=ReviewStatus.OPEN, first_reader__isnull=True)
+    if state == "reading":
+        return Q(status=ReviewStatus.OPEN, first_reader__isnull=False)
+    if state == "consensus":
+        return Q(status=ReviewStatus.CONSENSUS)
+    if state == "closed":
+        return Q(status=ReviewStatus.CLOSED)
+    raise ValueError(f"unknown review state {state!r}")
+
+
+def _base() -> QuerySet[CaseReview]:
+    uncertain = VertebraFinding.objects.filter(
+        analysis_id=OuterRef("analysis_id"), uncertain=True, grade__gte=1
+    )
+    return CaseReview.objects.annotate(has_uncertain=Exists(uncertain))
+
+
+def filtered_reviews(filters: WorklistFilters) -> QuerySet[CaseReview]:
+    reviews = _base()
+    if filters.grade is not None:
+        reviews = reviews.filter(analysis__max_grade=filters.grade)
+    if filters.state:
+        reviews = reviews.filter(_state_q(filters.state))
+    if filters.reader_id is not None:
+        reviews = reviews.filter(Q(first_reader_id=filters.reader_id) | Q(second_reader_id=filters.reader_id))
+    if filters.date_from is not None:
+        reviews = reviews.filter(analysis__series__study__study_date__gte=filters.date_from)
+    if filters.date_to is not None:
+        reviews = reviews.filter(analysis__series__study__study_date__lte=filters.date_to)
+    if filters.uncertain is not None:
+        reviews = reviews.filter(has_uncertain=filters.uncertain)  # type: ignore[misc]
+    if filters.novelty == "new":
+        reviews = reviews.filter(has_new_fracture=True)
+    elif filters.novelty == "known":
+        reviews = reviews.filter(has_known_fracture=True)
+    if filters.audit is not None:
+        reviews = reviews.filter(reason=ReviewReason.AUDIT if filters.audit else ReviewReason.FLAGGED)
+    return reviews
+
+
+def worklist(filters: WorklistFilters) -> QuerySet[CaseReview]:
+    """Flagged cases by severity (grade 3, 2, 1; audited negatives last), then the oldest study first."""
+    return (
+        filtered_reviews(filters)
+        .select_related("analysis__series__study__patient", "first_reader", "second_reader")
+        .order_by(
+            "-analysis__max_grade",
+            "analysis__series__study__study_date",
+            "analysis__series__study__created_at",
+            "id",
+        )
+    )
+
+
+def worklist_counts(filters: WorklistFilters) -> dict[str, int]:
+    """How many cases each filter value would show, given the other filters: one query."""
+    reviews = filtered_reviews(WorklistFilters(reader_id=filters.reader_id, audit=filters.audit))
+    aggregates: dict[str, Any] = {"all": Count("id")}
+    for grade in (1, 2, 3):
+        aggregates[f"grade_{grade}"] = Count("id", filter=Q(analysis__max_grade=grade))
+    aggregates["grade_0"] = Count("id", filter=Q(analysis__max_grade=0))
+    for state in REVIEW_STATES:
+        aggregates[f"state_{state}"] = Count("id", filter=_state_q(state))
+    aggregates["uncertain"] = Count("id", filter=Q(has_uncertain=True))
+    aggregates["new"] = Count("id", filter=Q(has_new_fracture=True))
+    aggregates["known"] = Count("id", filter=Q(has_known_fracture=True))
+    aggregates["audit"] = Count("id", filter=Q(reason=ReviewReason.AUDIT))
+    return {key: int(value or 0) for key, value in reviews.aggregate(**aggregates).items()}
+
+
+def review_detail(*, review_id: int) -> CaseReview | None:
+    reads = Read.objects.select_related("reader").prefetch_related("vertebrae").order_by("created_at", "id")
+    return (
+        CaseReview.objects.select_related("analysis__series__study__patient", "first_reader", "second_reader")
+        .prefetch_related(
+            Prefetch("reads", queryset=reads),
+            Prefetch("outcomes", queryset=ReviewOutcome.objects.order_by("level")),
+            Prefetch("events", queryset=ReviewEvent.objects.select_related("actor").order_by("at", "id")),
+        )
+        .filter(pk=review_id)
+        .first()
+    )
+
+
+def visible_reads(review: CaseReview, user: User) -> list[Read]:
+    """Blind reading: a reader sees only their own read until both independent reads are in.
+
+    Department leads and the senior resolving a consensus see every submitted read once both are
+    in; nobody sees another reader's draft.
+    """
+    reads = list(review.reads.all())
+    independent = [r for r in reads if r.kind == ReadKind.INDEPENDENT]
+    both_in = len(independent) == 2 and all(r.submitted for r in independent)
+    visible = []
+    for read in reads:
+        if read.reader_id == user.pk or (both_in and read.submitted):
+            visible.append(read)
+    return visible
