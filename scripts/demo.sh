@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set everything up and run the demo: web server and queue worker on 127.0.0.1, demo users and
-# a phantom cohort analysed in the background.
-# Ctrl-C stops both. VCF_PORT changes the port (default 8000).
+# a phantom cohort analysed in the background, part of it then reviewed by the demo radiologists.
+# Ctrl-C stops them all. VCF_PORT changes the port (default 8000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
@@ -21,8 +21,13 @@ password="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(9))')"
 mkdir -p var/log
 "$PY" manage.py qcluster >var/log/qcluster.log 2>&1 &
 worker=$!
-trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null || true' EXIT INT TERM
+# Once the analyses are done, the demo radiologists review part of the flagged cases (agreed,
+# disputed, resolved, half-read), so the worklist and the statistics are not empty. Idempotent.
+"$PY" manage.py demo_reviews --wait 900 >var/log/demo-reviews.log 2>&1 &
+reviewer=$!
+trap 'kill "$worker" "$reviewer" 2>/dev/null; wait "$worker" "$reviewer" 2>/dev/null || true' EXIT INT TERM
 echo "Queue worker started (pid $worker, log var/log/qcluster.log)."
+echo "Demo reviews follow the analyses (pid $reviewer, log var/log/demo-reviews.log)."
 echo
 echo "VCF Sentinel: http://127.0.0.1:$port/   (log in with a demo user above; Ctrl-C stops)"
 echo

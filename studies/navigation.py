@@ -27,6 +27,7 @@ class NavLink:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Radiology", "radiology-home", permission="studies.use_radiology_workspace"),
+    NavItem("Worklist", "worklist", permission="studies.review_analysis"),
     NavItem("Interventional radiology", "ir-home", permission="studies.use_ir_workspace"),
     NavItem("Department", "department-home", permission="studies.use_department_workspace"),
     NavItem("Administration", "admin:index", staff_only=True),
@@ -48,8 +49,8 @@ def visible_items(user: User | AnonymousUser) -> list[NavItem]:
 
 
 def navigation_for(user: User | AnonymousUser, *, current_path: str) -> list[NavLink]:
-    links = []
-    for item in visible_items(user):
-        url = reverse(item.url_name)
-        links.append(NavLink(label=item.label, url=url, active=current_path.startswith(url)))
-    return links
+    """The user's links; the one whose address is the longest prefix of the current path is active."""
+    items = [(item, reverse(item.url_name)) for item in visible_items(user)]
+    matching = [url for _, url in items if current_path.startswith(url)]
+    active = max(matching, key=len) if matching else None
+    return [NavLink(label=item.label, url=url, active=url == active) for item, url in items]

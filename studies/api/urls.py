@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studies.api import uploads, viewer, views
+from studies.api import reviews, uploads, viewer, views
 
 urlpatterns = [
     path("me/", views.MeApi.as_view(), name="api-me"),
@@ -15,4 +15,14 @@ urlpatterns = [
         viewer.FindingCorrectionApi.as_view(),
         name="api-finding-corrections",
     ),
+    path("reviews/", reviews.ReviewListApi.as_view(), name="api-review-list"),
+    path("reviews/<int:review_id>/", reviews.ReviewDetailApi.as_view(), name="api-review-detail"),
+    path("reviews/<int:review_id>/reads/", reviews.StartReadApi.as_view(), name="api-review-reads"),
+    path(
+        "reviews/<int:review_id>/consensus/",
+        reviews.StartConsensusApi.as_view(),
+        name="api-review-consensus",
+    ),
+    path("reviews/<int:review_id>/events/", reviews.ReviewEventsApi.as_view(), name="api-review-events"),
+    path("reads/<int:read_id>/", reviews.ReadApi.as_view(), name="api-read"),
 ]

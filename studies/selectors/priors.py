@@ -57,8 +57,9 @@ def _current_vhl(finding: VertebraFinding) -> tuple[float | None, int | None]:
     return finding.height_loss_pct, finding.grade
 
 
-def priors_for(*, analysis: Analysis) -> Priors:
-    """The patient's studies dated before this analysis' study (or created before it when undated)."""
+def earlier_analyses(*, analysis: Analysis) -> list[Analysis]:
+    """The patient's finished analyses of studies dated before this analysis' study (or created
+    before it when undated), oldest first."""
     study = analysis.series.study
     earlier = (
         Analysis.objects.filter(series__study__patient_id=study.patient_id, status=AnalysisStatus.DONE)
@@ -69,9 +70,14 @@ def priors_for(*, analysis: Analysis) -> Priors:
         earlier = earlier.filter(series__study__study_date__lt=study.study_date)
     else:
         earlier = earlier.filter(series__study__created_at__lt=study.created_at)
-    analyses = sorted(
+    return sorted(
         earlier, key=lambda a: (a.series.study.study_date or date.min, a.series.study.created_at, a.pk)
     )
+
+
+def priors_for(*, analysis: Analysis) -> Priors:
+    """What the patient's earlier studies (see ``earlier_analyses``) say about each level."""
+    analyses = earlier_analyses(analysis=analysis)
     if not analyses:
         return Priors(analysed_studies=0, levels={})
     ids = [a.pk for a in analyses]

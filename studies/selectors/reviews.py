@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -135,3 +135,45 @@ def visible_reads(review: CaseReview, user: User) -> list[Read]:
         if read.reader_id == user.pk or (both_in and read.submitted):
             visible.append(read)
     return visible
+
+
+def review_state(review: CaseReview) -> str:
+    """The worklist state (one of REVIEW_STATES) of a review."""
+    if review.status == ReviewStatus.OPEN:
+        return "unread" if review.first_reader_id is None else "reading"
+    return str(review.status)
+
+
+@dataclass(frozen=True)
+class EventView:
+    id: int
+    at: datetime
+    actor: User | None
+    action: str
+    detail: dict[str, Any]
+
+
+def visible_events(review: CaseReview, user: User, reads: list[Read] | None = None) -> list[EventView]:
+    """The audit trail as ``user`` may see it: a read's decision stays hidden while that read is blind.
+
+    ``reads`` are the reads visible to ``user`` (visible_reads), computed here when not given.
+    """
+    visible = {read.pk for read in (reads if reads is not None else visible_reads(review, user))}
+    events = []
+    for event in review.events.all():
+        detail = dict(event.detail)
+        if detail.get("read") is not None and detail["read"] not in visible:
+            detail.pop("decision", None)
+        events.append(
+            EventView(id=event.pk, at=event.at, actor=event.actor, action=event.action, detail=detail)
+        )
+    return events
+
+
+def read_detail(*, read_id: int) -> Read | None:
+    return (
+        Read.objects.select_related("reader", "review")
+        .prefetch_related("vertebrae")
+        .filter(pk=read_id)
+        .first()
+    )

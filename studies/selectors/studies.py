@@ -23,8 +23,10 @@ def study_detail(*, study_instance_uid: str) -> Study | None:
 
 def study_page(*, study_instance_uid: str) -> Study | None:
     """One study with its series, their analyses (newest first) and each analysis' findings."""
-    analyses = Analysis.objects.order_by("-created_at", "-id").prefetch_related(
-        Prefetch("findings", queryset=VertebraFinding.objects.order_by("level"))
+    analyses = (
+        Analysis.objects.select_related("review")
+        .order_by("-created_at", "-id")
+        .prefetch_related(Prefetch("findings", queryset=VertebraFinding.objects.order_by("level")))
     )
     series = Series.objects.annotate(stored_instances=Count("instances")).prefetch_related(
         Prefetch("analyses", queryset=analyses)

@@ -46,7 +46,9 @@ def _move(review: CaseReview, *, to: ReviewStatus, **changes: object) -> None:
 
 def after_submission(*, read: Read, actor: User) -> None:
     """Both independent reads in: close on agreement, else wait for the senior's consensus."""
-    review = CaseReview.objects.get(pk=read.review_id)
+    # Locked so that two readers submitting at the same moment cannot both miss the other's read
+    # (each transaction alone sees one submitted read) and leave the case open for ever.
+    review = CaseReview.objects.select_for_update().get(pk=read.review_id)
     if read.kind == ReadKind.CONSENSUS:
         _close(review=review, final=read, actor=actor, agreed=False)
         return
@@ -71,7 +73,8 @@ def start_consensus(*, review_id: int, senior: User) -> Read:
     if not is_senior(senior):
         raise ReviewError("only a senior radiologist resolves a consensus")
     with transaction.atomic():
-        review = CaseReview.objects.get(pk=review_id)
+        # Locked: two seniors starting at once must not both create the (unique) consensus read.
+        review = CaseReview.objects.select_for_update().get(pk=review_id)
         existing = Read.objects.filter(review=review, kind=ReadKind.CONSENSUS).first()
         if existing is not None:
             if existing.reader_id != senior.pk:

@@ -43,6 +43,10 @@ class ReviewError(ValueError):
     """The request breaks a review rule (wrong state, wrong reader, incomplete form…)."""
 
 
+class NotYourRead(ReviewError):
+    """The read belongs to another reader (an API answers 403)."""
+
+
 class ReviewConflict(RuntimeError):
     """Someone else changed this read or review since the caller loaded it."""
 
@@ -221,7 +225,7 @@ def save_read(
     with transaction.atomic():
         read = Read.objects.select_related("review__analysis").get(pk=read_id)
         if read.reader_id != reader.pk:
-            raise ReviewError("this read belongs to another reader")
+            raise NotYourRead("this read belongs to another reader; only they can change it")
         if read.submitted:
             raise ReviewError("this read is submitted and can no longer change")
         rows = _decisions(read, decisions)

@@ -48,6 +48,18 @@ def image_statistics(png: bytes) -> tuple[float, int]:
     return float(grey.std()), len(np.unique(grey))
 
 
+def settled_box(page, locator) -> dict:
+    """The element's box once the views stopped moving (after a click re-centres them)."""
+    previous = None
+    for _ in range(50):
+        box = locator.bounding_box()
+        if box is not None and box == previous:
+            return box
+        previous = box
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{locator} never settled (last box {previous})")
+
+
 def camera(page, name: str) -> dict:
     return page.evaluate(f"window.vcfViewer.camera('{name}')")
 
@@ -109,10 +121,10 @@ def test_dragging_a_landmark_stores_a_correction_with_a_new_vhl(
     open_viewer(page, live_server, reader, analysis)
     l1 = VertebraFinding.objects.get(analysis=analysis, level=VertebraLevel.L1)
     page.locator("#vertebra-panel tr[data-label='L1']").click()
-    point = page.locator(
-        "#viewport-sagittal circle.landmark[data-label='L1'][data-name='anterior_superior']"
-    ).bounding_box()
-    assert point is not None
+    point = settled_box(
+        page,
+        page.locator("#viewport-sagittal circle.landmark[data-label='L1'][data-name='anterior_superior']"),
+    )
     x, y = point["x"] + point["width"] / 2, point["y"] + point["height"] / 2
     with page.expect_response(lambda r: "/corrections/" in r.url and r.request.method == "POST") as answer:
         page.mouse.move(x, y)

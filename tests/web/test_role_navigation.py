@@ -7,8 +7,8 @@ import pytest
 from studies.roles import Role
 
 NAV_LABELS = {
-    Role.RADIOLOGIST: ["Radiology", "Studies", "Upload"],
-    Role.SENIOR_RADIOLOGIST: ["Radiology", "Studies", "Upload"],
+    Role.RADIOLOGIST: ["Radiology", "Worklist", "Studies", "Upload"],
+    Role.SENIOR_RADIOLOGIST: ["Radiology", "Worklist", "Studies", "Upload"],
     Role.INTERVENTIONAL_RADIOLOGIST: ["Interventional radiology", "Studies"],
     Role.DEPARTMENT_LEAD: ["Department", "Studies"],
     Role.ADMIN: ["Administration", "Studies", "Upload"],
