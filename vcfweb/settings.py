@@ -47,6 +47,8 @@ VCF_ANALYSIS_MAX_ATTEMPTS = env.get_int("VCF_ANALYSIS_MAX_ATTEMPTS", default=3, 
 # Review: the share of negative analyses drawn into the worklist for audit (sensitivity, NPV), and
 # how many VHL percentage points a known fracture must gain over its prior to count as progressed.
 VCF_AUDIT_NEGATIVE_PERCENT = env.get_int("VCF_AUDIT_NEGATIVE_PERCENT", default=5, minimum=0, maximum=100)
+# A referral still new or in assessment after this many days is announced as overdue (once).
+VCF_REFERRAL_OVERDUE_DAYS = env.get_int("VCF_REFERRAL_OVERDUE_DAYS", default=7, minimum=1, maximum=365)
 VCF_PROGRESSION_MARGIN_PCT = env.get_int("VCF_PROGRESSION_MARGIN_PCT", default=10, minimum=1, maximum=100)
 VCF_ANALYSIS_DEVICE = env.get_str("VCF_ANALYSIS_DEVICE", default="auto") or "auto"
 if VCF_ANALYSIS_DEVICE not in {"auto", "cpu", "cuda"}:

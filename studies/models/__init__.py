@@ -11,6 +11,17 @@ from studies.models.capabilities import Capability
 from studies.models.imaging import Instance, Series, Study, StudySource
 from studies.models.pacs import PacsAuth, PacsConnection
 from studies.models.patients import CancerSite, Patient, Sex
+from studies.models.referral import (
+    REFERRAL_TRANSITIONS,
+    Contraindication,
+    Eligibility,
+    Referral,
+    ReferralAssessment,
+    ReferralEvent,
+    ReferralFracture,
+    ReferralSource,
+    ReferralStatus,
+)
 from studies.models.review import (
     CaseDecision,
     CaseReview,
@@ -28,12 +39,15 @@ from studies.models.users import User
 from studies.models.vertebrae import VertebraLevel
 
 __all__ = [
+    "REFERRAL_TRANSITIONS",
     "Analysis",
     "AnalysisStatus",
     "CancerSite",
     "Capability",
     "CaseDecision",
     "CaseReview",
+    "Contraindication",
+    "Eligibility",
     "FalsePositiveReason",
     "FindingCorrection",
     "FindingStatus",
@@ -44,6 +58,12 @@ __all__ = [
     "PriorStatus",
     "Read",
     "ReadKind",
+    "Referral",
+    "ReferralAssessment",
+    "ReferralEvent",
+    "ReferralFracture",
+    "ReferralSource",
+    "ReferralStatus",
     "ReviewEvent",
     "ReviewOutcome",
     "ReviewReason",

@@ -167,3 +167,7 @@ def _close(*, review: CaseReview, final: Read, actor: User, agreed: bool) -> Non
         agreed=agreed,
         final_read=final.pk,
     )
+    # The consensus confirmed a grade-3 fracture: it goes to interventional radiology at once.
+    from studies.services.referrals import refer_confirmed_grade_3
+
+    refer_confirmed_grade_3(review_id=review.pk)
