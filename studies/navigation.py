@@ -23,12 +23,14 @@ class NavLink:
     label: str
     url: str
     active: bool
+    badge: int = 0
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Radiology", "radiology-home", permission="studies.use_radiology_workspace"),
     NavItem("Worklist", "worklist", permission="studies.review_analysis"),
     NavItem("Interventional radiology", "ir-home", permission="studies.use_ir_workspace"),
+    NavItem("Referrals", "referral-queue", permission="studies.use_ir_workspace"),
     NavItem("Department", "department-home", permission="studies.use_department_workspace"),
     NavItem("Administration", "admin:index", staff_only=True),
     NavItem("Studies", "study-list", permission="studies.view_study"),
@@ -48,9 +50,18 @@ def visible_items(user: User | AnonymousUser) -> list[NavItem]:
     ]
 
 
-def navigation_for(user: User | AnonymousUser, *, current_path: str) -> list[NavLink]:
-    """The user's links; the one whose address is the longest prefix of the current path is active."""
+def navigation_for(
+    user: User | AnonymousUser, *, current_path: str, badges: dict[str, int] | None = None
+) -> list[NavLink]:
+    """The user's links; the one whose address is the longest prefix of the current path is active.
+
+    ``badges`` maps a URL name to an in-app count shown beside its link (0: none shown).
+    """
+    badges = badges or {}
     items = [(item, reverse(item.url_name)) for item in visible_items(user)]
     matching = [url for _, url in items if current_path.startswith(url)]
     active = max(matching, key=len) if matching else None
-    return [NavLink(label=item.label, url=url, active=url == active) for item, url in items]
+    return [
+        NavLink(label=item.label, url=url, active=url == active, badge=badges.get(item.url_name, 0))
+        for item, url in items
+    ]

@@ -6,6 +6,7 @@ from datetime import date
 
 from studies.runtime import analyzer_for_this_process
 from studies.services.analyses import run_analysis as run_analysis_service
+from studies.services.notifications import notify_overdue_referrals as notify_overdue_referrals_service
 from studies.services.pacs import pull_connection, pull_due_connections
 
 
@@ -22,3 +23,9 @@ def pull_pacs() -> str:
 def pull_pacs_connection(connection_id: int, since: date, until: date) -> str:
     """A pull asked for by hand; a failure fails the task (and is the connection's last error)."""
     return pull_connection(connection_id=connection_id, since=since, until=until).summary()
+
+
+def notify_overdue_referrals() -> str:
+    """The "referrals-overdue" schedule (daily): announces each overdue referral to IR once."""
+    count = notify_overdue_referrals_service()
+    return f"{count} overdue referral(s) announced"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studies.api import reviews, uploads, viewer, views
+from studies.api import referrals, reviews, uploads, viewer, views
 
 urlpatterns = [
     path("me/", views.MeApi.as_view(), name="api-me"),
@@ -25,4 +25,26 @@ urlpatterns = [
     ),
     path("reviews/<int:review_id>/events/", reviews.ReviewEventsApi.as_view(), name="api-review-events"),
     path("reads/<int:read_id>/", reviews.ReadApi.as_view(), name="api-read"),
+    path("referrals/", referrals.ReferralListApi.as_view(), name="api-referral-list"),
+    path("referrals/export.csv", referrals.ReferralExportApi.as_view(), name="api-referral-export"),
+    path("referrals.csv", referrals.ReferralExportApi.as_view(), name="api-referral-export-csv"),
+    path("referrals/<int:referral_id>/", referrals.ReferralDetailApi.as_view(), name="api-referral-detail"),
+    path(
+        "referrals/<int:referral_id>/assessments/",
+        referrals.AssessmentApi.as_view(),
+        name="api-referral-assessments",
+    ),
+    path(
+        "referrals/<int:referral_id>/decision/", referrals.DecisionApi.as_view(), name="api-referral-decision"
+    ),
+    path(
+        "referrals/<int:referral_id>/transitions/",
+        referrals.TransitionApi.as_view(),
+        name="api-referral-transitions",
+    ),
+    path(
+        "outcomes/<int:outcome_id>/referral/",
+        referrals.ManualReferralApi.as_view(),
+        name="api-outcome-referral",
+    ),
 ]

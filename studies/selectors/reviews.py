@@ -113,7 +113,10 @@ def review_detail(*, review_id: int) -> CaseReview | None:
         CaseReview.objects.select_related("analysis__series__study__patient", "first_reader", "second_reader")
         .prefetch_related(
             Prefetch("reads", queryset=reads),
-            Prefetch("outcomes", queryset=ReviewOutcome.objects.order_by("level")),
+            Prefetch(
+                "outcomes",
+                queryset=ReviewOutcome.objects.select_related("referral_link__referral").order_by("level"),
+            ),
             Prefetch("events", queryset=ReviewEvent.objects.select_related("actor").order_by("at", "id")),
         )
         .filter(pk=review_id)

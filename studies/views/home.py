@@ -7,6 +7,10 @@ from django.urls import reverse
 
 from studies.navigation import visible_items
 from studies.selectors.overview import analysis_overview
+from studies.selectors.referrals import referrals_of_radiologist, unassessed_count
+from studies.views.access import current_user
+
+MY_REFERRALS_SHOWN = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -19,12 +23,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @permission_required("studies.use_radiology_workspace", raise_exception=True)
 def radiology_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home/radiology.html", {"overview": analysis_overview()})
+    mine = list(referrals_of_radiologist(current_user(request))[:MY_REFERRALS_SHOWN])
+    return render(request, "home/radiology.html", {"overview": analysis_overview(), "my_referrals": mine})
 
 
 @permission_required("studies.use_ir_workspace", raise_exception=True)
 def ir_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home/ir.html", {"overview": analysis_overview()})
+    waiting = unassessed_count(current_user(request))
+    return render(request, "home/ir.html", {"overview": analysis_overview(), "waiting_for_me": waiting})
 
 
 @permission_required("studies.use_department_workspace", raise_exception=True)

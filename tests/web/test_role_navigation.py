@@ -9,7 +9,7 @@ from studies.roles import Role
 NAV_LABELS = {
     Role.RADIOLOGIST: ["Radiology", "Worklist", "Studies", "Upload"],
     Role.SENIOR_RADIOLOGIST: ["Radiology", "Worklist", "Studies", "Upload"],
-    Role.INTERVENTIONAL_RADIOLOGIST: ["Interventional radiology", "Studies"],
+    Role.INTERVENTIONAL_RADIOLOGIST: ["Interventional radiology", "Referrals", "Studies"],
     Role.DEPARTMENT_LEAD: ["Department", "Studies"],
     Role.ADMIN: ["Administration", "Studies", "Upload"],
 }

@@ -5,13 +5,15 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from studies.services.demo_referrals import DemoReferralError, advance_demo_referrals
 from studies.services.demo_reviews import DemoReviewError, review_demo_cases, wait_for_analyses
 
 
 class Command(BaseCommand):
     help = (
         "Wait for the demo cohort's analyses, then review part of the flagged cases as the demo "
-        "radiologists (agreed, disputed, resolved, half-read); idempotent."
+        "radiologists (agreed, disputed, resolved, half-read), then take the grade-3 referrals through "
+        "the IR stages as the demo IR doctors; idempotent."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -47,3 +49,9 @@ class Command(BaseCommand):
         except DemoReviewError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"Demo reviews: {report.summary()}.")
+        # The grade-3 referrals those reviews created, taken on by the demo IR doctors.
+        try:
+            referrals = advance_demo_referrals(log=self.stdout.write)
+        except DemoReferralError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"Demo referrals: {referrals.summary()}.")
