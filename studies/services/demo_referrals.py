@@ -14,9 +14,24 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from studies.models import Referral, ReferralAssessment, ReferralSource, ReferralStatus, User
+from studies.models import (
+    Referral,
+    ReferralAssessment,
+    ReferralSource,
+    ReferralStatus,
+    ReviewOutcome,
+    ReviewStatus,
+    User,
+)
 from studies.roles import Role, roles_of
-from studies.services.referrals import ReferralConflict, ReferralError, assess, decide, transition
+from studies.services.referrals import (
+    ReferralConflict,
+    ReferralError,
+    assess,
+    decide,
+    refer_by_radiologist,
+    transition,
+)
 from studies.services.roles import ensure_role_groups
 
 IR = "interventional_radiologist"
@@ -56,7 +71,7 @@ class DemoReferralReport:
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
     def summary(self) -> str:
-        parts = [f"{self.referrals} automatic referrals", f"{len(self.steps)} steps taken now"]
+        parts = [f"{self.referrals} referrals", f"{len(self.steps)} steps taken now"]
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
         return ", ".join(parts)
@@ -132,11 +147,32 @@ def _advance(referral: Referral, target: str, first: User, second: User, step: C
         referral.refresh_from_db()
 
 
+REFERRING_RADIOLOGIST = "senior_radiologist"
+MANUAL_NOTE = "Painful at this level on the ward round; IR opinion on vertebroplasty, please."
+
+
+def _refer_by_hand(*, wanted: int, log: Callable[[str], None] | None) -> None:
+    """Too few grade-3 cases for every state: the demo senior refers other confirmed fractures."""
+    radiologist = User.objects.filter(username=REFERRING_RADIOLOGIST).first()
+    missing = wanted - Referral.objects.count()
+    if radiologist is None or missing <= 0:
+        return
+    outcomes = ReviewOutcome.objects.filter(
+        is_fracture=True, review__status=ReviewStatus.CLOSED, referral_link__isnull=True
+    ).order_by("review_id", "level")
+    for outcome in outcomes[:missing]:
+        referral = refer_by_radiologist(outcome_id=outcome.pk, radiologist=radiologist, note=MANUAL_NOTE)
+        if log is not None:
+            log(f"referral {referral.pk}: referred by hand ({referral.label})")
+
+
 def advance_demo_referrals(*, log: Callable[[str], None] | None = None) -> DemoReferralReport:
-    """Bring the automatic referrals to the states of PLAN, in creation order."""
+    """Bring the referrals to the states of PLAN, automatic ones first, in creation order."""
     first, second = demo_ir_doctors()
-    referrals = list(
-        Referral.objects.filter(source=ReferralSource.CONSENSUS_GRADE_3).order_by("created_at", "id")
+    _refer_by_hand(wanted=len(PLAN), log=log)
+    referrals = sorted(
+        Referral.objects.all(),
+        key=lambda r: (r.source != ReferralSource.CONSENSUS_GRADE_3, r.created_at, r.pk),
     )
     report = DemoReferralReport(referrals=len(referrals))
     for referral, target in zip(referrals, PLAN, strict=False):

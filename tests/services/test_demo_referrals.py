@@ -97,8 +97,34 @@ def test_without_the_demo_ir_user_it_refuses(make_column) -> None:
 def test_the_demo_reviews_command_takes_the_referrals_on(referrals) -> None:
     out = StringIO()
     call_command("demo_reviews", "--wait", "0", stdout=out)
-    assert "Demo referrals: 7 automatic referrals" in out.getvalue()
+    assert "Demo referrals: 7 referrals" in out.getvalue()
     assert Referral.objects.get(pk=referrals[5].pk).status == ReferralStatus.TREATED
     out = StringIO()
     call_command("demo_reviews", "--wait", "0", stdout=out)
     assert "0 steps taken now" in out.getvalue()
+
+
+def test_with_few_grade_3_cases_the_demo_senior_refers_other_fractures_by_hand(make_column) -> None:
+    """Two grade-2 fractures (no automatic referral): referred by hand so the IR pages are not empty."""
+    from studies.models import ReferralSource
+    from studies.services.reviews import DecisionInput
+
+    create_demo_users(password="demo-password-123")
+    junior, senior = User.objects.get(username="radiologist"), User.objects.get(username="senior_radiologist")
+    grade_2 = [DecisionInput(level="L1", is_fracture=True, grade=2, reported=False)]
+    for _ in range(2):
+        column = make_column(l1_anterior=17.0)
+        review = open_review(analysis_id=column.analysis.pk)
+        assert review is not None
+        double_read(review, (junior, grade_2), (senior, grade_2))
+    assert not Referral.objects.exists()
+
+    report = advance_demo_referrals()
+    referrals = list(Referral.objects.order_by("pk"))
+    assert report.referrals == 2 and len(referrals) == 2
+    assert {r.source for r in referrals} == {ReferralSource.RADIOLOGIST}
+    assert {r.referred_by.username for r in referrals if r.referred_by} == {"senior_radiologist"}
+    assert [r.status for r in referrals] == list(PLAN[:2])
+    before = snapshot()
+    advance_demo_referrals()
+    assert snapshot() == before
