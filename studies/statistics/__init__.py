@@ -1,0 +1,1 @@
+"""Department statistics (issue 9): the paper's figures, computed with database aggregation."""
