@@ -1,8 +1,8 @@
 /// <reference types="vitest/config" />
 // Vite build of the VCF Sentinel viewer (Cornerstone3D, plain TypeScript).
 //
-// `npm run build` writes static/viewer/viewer.js (ES module entry) and
-// static/viewer/viewer.css with fixed names; chunks, workers and wasm go to
+// `npm run build` writes static/viewer/viewer.js (ES module entry), static/viewer/viewer.css and
+// static/viewer/stats.js (the statistics dashboard's charts, Chart.js) with fixed names; chunks, workers and wasm go to
 // static/viewer/assets/ with hashes. Django serves the folder at /static/viewer/.
 import { fileURLToPath } from 'node:url';
 import { type Plugin, createLogger, defineConfig } from 'vite';
@@ -90,10 +90,11 @@ export default defineConfig(({ command }) => ({
     chunkSizeWarningLimit: 4096,
     reportCompressedSize: false,
     rolldownOptions: {
-      input: here('./src/main.ts'),
+      // Entry names are the output names: viewer.js (image viewer), stats.js (dashboard charts).
+      input: { viewer: here('./src/main.ts'), stats: here('./src/stats/main.ts') },
       checks: { pluginTimings: false },
       output: {
-        entryFileNames: 'viewer.js',
+        entryFileNames: '[name].js',
         chunkFileNames: 'assets/[name]-[hash].js',
         assetFileNames: (info) =>
           (info.names ?? []).some((n) => n.endsWith('.css'))

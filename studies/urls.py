@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studies.views import home, referrals, reviews, studies, upload, viewer, worklist
+from studies.views import home, referrals, reviews, statistics, studies, upload, viewer, worklist
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("referrals/<int:referral_id>/decide/", referrals.decide_referral, name="referral-decide"),
     path("referrals/<int:referral_id>/move/", referrals.move_referral, name="referral-move"),
     path("department/", home.department_home, name="department-home"),
+    path("department/statistics/", statistics.statistics, name="statistics"),
     path("studies/", studies.studies, name="study-list"),
     path("studies/<str:study_instance_uid>/", studies.study, name="study"),
     path("upload/", upload.upload, name="upload"),

@@ -10,7 +10,7 @@ NAV_LABELS = {
     Role.RADIOLOGIST: ["Radiology", "Worklist", "Studies", "Upload"],
     Role.SENIOR_RADIOLOGIST: ["Radiology", "Worklist", "Studies", "Upload"],
     Role.INTERVENTIONAL_RADIOLOGIST: ["Interventional radiology", "Referrals", "Studies"],
-    Role.DEPARTMENT_LEAD: ["Department", "Studies"],
+    Role.DEPARTMENT_LEAD: ["Department", "Statistics", "Studies"],
     Role.ADMIN: ["Administration", "Studies", "Upload"],
 }
 HOME_BY_ROLE = {
