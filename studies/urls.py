@@ -1,6 +1,16 @@
 from django.urls import path
 
-from studies.views import home, referrals, reviews, statistics, studies, upload, viewer, worklist
+from studies.views import (
+    home,
+    referrals,
+    reviews,
+    statistics,
+    statistics_export,
+    studies,
+    upload,
+    viewer,
+    worklist,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -14,6 +24,16 @@ urlpatterns = [
     path("referrals/<int:referral_id>/move/", referrals.move_referral, name="referral-move"),
     path("department/", home.department_home, name="department-home"),
     path("department/statistics/", statistics.statistics, name="statistics"),
+    path(
+        "department/statistics/export.csv",
+        statistics_export.statistics_export_csv,
+        name="statistics-export-csv",
+    ),
+    path(
+        "department/statistics/export.xlsx",
+        statistics_export.statistics_export_xlsx,
+        name="statistics-export-xlsx",
+    ),
     path("studies/", studies.studies, name="study-list"),
     path("studies/<str:study_instance_uid>/", studies.study, name="study"),
     path("upload/", upload.upload, name="upload"),

@@ -186,3 +186,16 @@ def test_invalid_filters_are_refused(lead, query: dict[str, str], field: str) ->
     body = page.content.decode()
     assert 'id="filter-errors"' in body and f"<li>{field}:" in body
     assert 'id="stats-data"' not in body
+
+
+def test_the_dashboard_links_its_exports_with_the_same_filter(client_for) -> None:
+    from studies.roles import Role
+
+    client = client_for(Role.DEPARTMENT_LEAD)
+    html = client.get("/department/statistics/?date_from=2020-01-01").content.decode()
+    assert 'href="/department/statistics/export.xlsx?date_from=2020-01-01"' in html
+    assert 'href="/department/statistics/export.csv?date_from=2020-01-01&amp;table=vertebrae"' in html
+    response = client.get("/department/statistics/export.csv?date_from=2020-01-01&table=vertebrae")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert client.get("/department/statistics/export.xlsx").status_code == 200
+    assert client_for(Role.RADIOLOGIST).get("/department/statistics/export.xlsx").status_code == 403
