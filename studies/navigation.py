@@ -32,8 +32,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Interventional radiology", "ir-home", permission="studies.use_ir_workspace"),
     NavItem("Referrals", "referral-queue", permission="studies.use_ir_workspace"),
     NavItem("Department", "department-home", permission="studies.use_department_workspace"),
-    NavItem("Statistics", "statistics", permission="studies.view_statistics"),
     NavItem("Administration", "admin:index", staff_only=True),
+    NavItem("Statistics", "statistics", permission="studies.view_statistics"),
     NavItem("Studies", "study-list", permission="studies.view_study"),
     # Last, so that no role's first workspace (where home sends it) is the upload page.
     NavItem("Upload", "upload", permission="studies.upload_studies"),

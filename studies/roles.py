@@ -65,6 +65,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "studies.upload_studies",
             "studies.manage_pacs",
             "studies.view_audit_log",
+            # Department figures are aggregates over pseudonymous data; reading cases stays clinical.
+            "studies.view_statistics",
             "studies.view_user",
             "studies.add_user",
             "studies.change_user",

@@ -1,6 +1,6 @@
 """The referral API: IR referrals of confirmed fractures, blind assessments, decision, status flow.
 
-IR doctors (assess_referral) and department leads (view_statistics) see every referral; radiologists
+IR doctors (assess_referral) and department leads (use_department_workspace) see every referral; radiologists
 (refer_fracture) see those they raised or whose fractures they read, refer a fracture by hand, and
 never see assessment details. Service errors: ReferralError → 400, ReferralConflict → 409.
 """

@@ -1,7 +1,7 @@
 """The review API: the worklist, a case with its (blind) reads, reading, consensus and the audit trail.
 
 Radiologists read (review_analysis), seniors also resolve consensus (resolve_consensus), department
-leads see everything (view_statistics); a reader sees another reader's read only once both are in.
+leads see everything (use_department_workspace); a reader sees another reader's read only once both are in.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from studies.services.reviews import (
 )
 
 # Who may look at reviews: the readers, and department leads (statistics, oversight).
-VIEW_REVIEWS = (REVIEW_PERMISSION, "studies.view_statistics")
+VIEW_REVIEWS = (REVIEW_PERMISSION, "studies.use_department_workspace")
 
 
 class Conflict(APIException):

@@ -17,8 +17,8 @@ from studies.models import Read, Referral, ReferralAssessment, ReferralFracture,
 
 ASSESS_PERMISSION = "studies.assess_referral"
 REFER_PERMISSION = "studies.refer_fracture"
-STATISTICS_PERMISSION = "studies.view_statistics"
-SEES_ALL = (ASSESS_PERMISSION, STATISTICS_PERMISSION)
+OVERSIGHT_PERMISSION = "studies.use_department_workspace"  # department leads read every referral
+SEES_ALL = (ASSESS_PERMISSION, OVERSIGHT_PERMISSION)
 MAY_VIEW = (*SEES_ALL, REFER_PERMISSION)
 
 

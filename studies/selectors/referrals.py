@@ -23,7 +23,7 @@ from studies.models.referral import OPEN_REFERRAL_STATUSES
 
 ASSESS_PERMISSION = "studies.assess_referral"
 REFER_PERMISSION = "studies.refer_fracture"
-STATISTICS_PERMISSION = "studies.view_statistics"
+OVERSIGHT_PERMISSION = "studies.use_department_workspace"  # department leads read every referral
 DECISION_STATUSES = (ReferralStatus.ELIGIBLE, ReferralStatus.NOT_ELIGIBLE)
 
 STATUS_FILTERS: dict[str, tuple[str, ...]] = {
@@ -150,7 +150,7 @@ def referrals_of_radiologist(user: User) -> QuerySet[Any]:
 
 
 def can_view_referral(user: User) -> bool:
-    return any(user.has_perm(p) for p in (ASSESS_PERMISSION, REFER_PERMISSION, STATISTICS_PERMISSION))
+    return any(user.has_perm(p) for p in (ASSESS_PERMISSION, REFER_PERMISSION, OVERSIGHT_PERMISSION))
 
 
 EVENT_TEXT = {
@@ -231,7 +231,7 @@ def referral_page(*, referral_id: int, user: User) -> ReferralPage | None:
         .order_by("submitted_at")
     )
     is_ir = user.has_perm(ASSESS_PERMISSION)
-    is_lead = user.has_perm(STATISTICS_PERMISSION)
+    is_lead = user.has_perm(OVERSIGHT_PERMISSION)
     both_in = len(assessments) >= 2
     if is_lead or (is_ir and both_in):
         visible = assessments

@@ -9,6 +9,8 @@ from studies.models import User
 from studies.services.reviews import REVIEW_PERMISSION
 
 STATISTICS_PERMISSION = "studies.view_statistics"
+# Department leads oversee the clinical workflow: they read every review and referral.
+OVERSIGHT_PERMISSION = "studies.use_department_workspace"
 
 
 def current_user(request: HttpRequest) -> User:
@@ -20,6 +22,6 @@ def current_user(request: HttpRequest) -> User:
 def review_viewer(request: HttpRequest) -> User:
     """The request's user if they may see the worklist and review pages, else 403."""
     user = current_user(request)
-    if not (user.has_perm(REVIEW_PERMISSION) or user.has_perm(STATISTICS_PERMISSION)):
+    if not (user.has_perm(REVIEW_PERMISSION) or user.has_perm(OVERSIGHT_PERMISSION)):
         raise PermissionDenied
     return user

@@ -22,8 +22,8 @@ from studies.models import (
 )
 from studies.selectors.referrals import (
     ASSESS_PERMISSION,
+    OVERSIGHT_PERMISSION,
     REFER_PERMISSION,
-    STATISTICS_PERMISSION,
     STATUS_FILTERS,
     can_view_referral,
     parse_queue_filters,
@@ -55,7 +55,7 @@ def _ir(request: HttpRequest) -> User:
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    if not (user.has_perm(ASSESS_PERMISSION) or user.has_perm(STATISTICS_PERMISSION)):
+    if not (user.has_perm(ASSESS_PERMISSION) or user.has_perm(OVERSIGHT_PERMISSION)):
         raise PermissionDenied
     filters = parse_queue_filters(request.GET)
     status_options = [("open", "Open (new, in assessment)"), ("all", "All")] + [
