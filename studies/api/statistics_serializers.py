@@ -57,3 +57,4 @@ class StatisticsOutputSerializer(serializers.Serializer):
     regions = serializers.JSONField()
     cohort = serializers.JSONField()
     operating_points = serializers.JSONField()
+    grades_by_month = serializers.JSONField()

@@ -21,6 +21,7 @@ from studies.statistics.reporting import (
     regions,
     vertebroplasty,
 )
+from studies.statistics.timeline import grades_by_month
 
 
 def plain(value: Any) -> Any:
@@ -50,5 +51,6 @@ def department_statistics(statistics_filter: StatisticsFilter) -> dict[str, Any]
             "regions": regions(statistics_filter),
             "cohort": cohort_table(statistics_filter),
             "operating_points": operating_points(statistics_filter),
+            "grades_by_month": grades_by_month(statistics_filter),
         }
     )

@@ -46,7 +46,7 @@ def test_lead_sees_the_dashboard_with_charts(live_server, page, make_user, scree
     assert box and box["width"] > 300 and box["height"] > 200
 
     painted = page.evaluate(PAINTED_PIXELS)
-    assert len(painted) == 3  # PPV, non-reported rates, false-positive reasons
+    assert len(painted) == 4  # PPV, non-reported rates, false-positive reasons, grades over time
     assert all(count > 500 for count in painted), painted
     # Every chart has a text alternative with the MedCalc text.
     label = page.locator("figure[data-chart=ppv] canvas").get_attribute("aria-label") or ""

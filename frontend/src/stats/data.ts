@@ -33,6 +33,7 @@ export interface StatisticsData {
   non_reported_per_vertebra: Record<string, Proportion>;
   false_positive_reasons: Record<string, number>;
   regions: { thoracic: number; lumbar: number; total: number };
+  grades_by_month: { month: string; grade_1: number; grade_2: number; grade_3: number }[];
 }
 
 export const GRADE_GROUPS: readonly [string, string][] = [

@@ -137,6 +137,36 @@ function reasonsChart(figure: HTMLElement, reasons: Record<string, number>, labe
   });
 }
 
+function gradesOverTimeChart(figure: HTMLElement, rows: StatisticsData['grades_by_month']): void {
+  const text = `Flagged cases per month: ${rows
+    .map((r) => `${r.month} grade 1 ${r.grade_1}, grade 2 ${r.grade_2}, grade 3 ${r.grade_3}`)
+    .join('; ')}.`;
+  caption(figure, 'Flagged cases per month, by grade');
+  const canvas = canvasIn(figure, text);
+  const grades: [keyof (typeof rows)[number], string, string][] = [
+    ['grade_1', 'Grade 1', '#f2c200'],
+    ['grade_2', 'Grade 2', '#e07000'],
+    ['grade_3', 'Grade 3', '#c62828'],
+  ];
+  new Chart(canvas, {
+    type: 'bar',
+    data: {
+      labels: rows.map((r) => r.month),
+      datasets: grades.map(([key, label, colour]) => ({
+        label,
+        data: rows.map((r) => Number(r[key])),
+        backgroundColor: colour,
+      })),
+    },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+    },
+  });
+}
+
 function reasonLabels(codes: string[]): Record<string, string> {
   // The page's table already holds the readable labels, in the same order as the data.
   const rows = document.querySelectorAll<HTMLTableRowElement>('#fp-table tbody tr');
@@ -174,5 +204,7 @@ if (data) {
     ]);
   }
   const reasons = figure('fp-reasons');
+  const overTime = figure('grades-over-time');
+  if (overTime && data.grades_by_month.length > 0) gradesOverTimeChart(overTime, data.grades_by_month);
   if (reasons) reasonsChart(reasons, data.false_positive_reasons, reasonLabels(Object.keys(data.false_positive_reasons)));
 }
