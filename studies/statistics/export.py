@@ -82,6 +82,36 @@ def non_reported_table(stats: dict[str, Any]) -> Table:
     return Table(("unit", "group", *PROPORTION_COLUMNS), rows)
 
 
+def missed_fractures_table(stats: dict[str, Any]) -> Table:
+    return Table(("measure", "vertebrae"), list(stats["missed_fractures"].items()))
+
+
+def audit_table(stats: dict[str, Any]) -> Table:
+    data = stats["audit"]
+    rows: list[tuple[Any, ...]] = [
+        (name, data[name], None, None, None, None)
+        for name in ("negatives", "audited", "false_negative_cases", "true_positive", "false_positive")
+    ]
+    npv = data["npv"]
+    rows.append(("npv", None, _pct(npv["estimate"]), _pct(npv["lower"]), _pct(npv["upper"]), npv["text"]))
+    for name in ("sensitivity", "specificity"):
+        value = data[name]
+        if value is None:
+            rows.append((name, None, None, None, None, "–"))
+        else:
+            rows.append(
+                (
+                    name,
+                    None,
+                    _pct(value["estimate"]),
+                    _pct(value["lower"]),
+                    _pct(value["upper"]),
+                    value["text"],
+                )
+            )
+    return Table(("measure", "count", "estimate_pct", "lower_pct", "upper_pct", "text"), rows)
+
+
 def vertebroplasty_table(stats: dict[str, Any]) -> Table:
     data = stats["vertebroplasty"]
     rows: list[tuple[Any, ...]] = [
@@ -134,6 +164,8 @@ def operating_points_table(stats: dict[str, Any]) -> Table:
 TABLES = {
     "flowchart": flowchart_table,
     "ppv": ppv_table,
+    "missed_fractures": missed_fractures_table,
+    "audit": audit_table,
     "non_reported": non_reported_table,
     "vertebroplasty": vertebroplasty_table,
     "false_positive_reasons": false_positive_reasons_table,

@@ -128,6 +128,24 @@ def test_table_csvs(lead) -> None:
 
 
 @URLS
+def test_missed_fracture_and_audit_tables(lead) -> None:
+    missed = dict(_csv(lead.get("/export.csv", {"table": "missed_fractures"}))[1:])
+    # A2 L3 (flagged case, grade 1) and A7 L4 (audited negative, grade 3).
+    assert missed == {
+        "total": "2",
+        "in_flagged_cases": "1",
+        "in_audited_cases": "1",
+        "grade_1_2": "1",
+        "grade_3": "1",
+    }
+    audit = {row["measure"]: row for row in _records(lead.get("/export.csv", {"table": "audit"}))}
+    # Negatives A6, A7, A8; audited A6 (tn) and A7 (fn): NPV 1 of 2.
+    assert (audit["negatives"]["count"], audit["audited"]["count"]) == ("3", "2")
+    assert audit["false_negative_cases"]["count"] == "1"
+    assert audit["npv"]["text"] == "50.0 % (95 % CI 1.3–98.7 %)"
+
+
+@URLS
 def test_every_table_downloads(lead) -> None:
     for name in TABLE_NAMES:
         response = lead.get("/export.csv", {"table": name})
