@@ -15,12 +15,12 @@ from typing import Any
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from rest_framework import status
-from rest_framework.exceptions import APIException
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from studies.api.errors import Conflict, Refused, calling_user
 from studies.api.permissions import HasAnyPermission, HasPermission
 from studies.api.referrals_serializers import (
     AssessmentInputSerializer,
@@ -53,16 +53,6 @@ from studies.services.referrals import (
 )
 
 
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-
-class ReferralRefused(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "referral_refused"
-
-
 @contextmanager
 def referral_errors() -> Iterator[None]:
     """Service errors as HTTP answers: 404, 409 (changed meanwhile), 400 (a referral rule)."""
@@ -75,13 +65,7 @@ def referral_errors() -> Iterator[None]:
     except ReferralConflict as conflict:
         raise Conflict(str(conflict)) from None
     except ReferralError as error:
-        raise ReferralRefused(str(error)) from None
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # the permission class ran first
-    return user
+        raise Refused(str(error)) from None
 
 
 def _with_days(referral: Referral) -> Referral:
@@ -126,7 +110,7 @@ class ReferralListApi(APIView):
         query.is_valid(raise_exception=True)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(
-            visible_referrals(_user(request), query.filters()), request, view=self
+            visible_referrals(calling_user(request), query.filters()), request, view=self
         )
         items = [_with_days(referral) for referral in page or []]
         return paginator.get_paginated_response(ReferralListItemOutputSerializer(items, many=True).data)
@@ -137,7 +121,7 @@ class ReferralDetailApi(APIView):
     required_permissions = MAY_VIEW
 
     def get(self, request: Request, referral_id: int) -> Response:
-        return _detail_response(referral_id, _user(request))
+        return _detail_response(referral_id, calling_user(request))
 
 
 class AssessmentApi(APIView):
@@ -150,8 +134,8 @@ class AssessmentApi(APIView):
         payload = AssessmentInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         with referral_errors():
-            assess(referral_id=referral_id, assessor=_user(request), **payload.validated_data)
-        return _detail_response(referral_id, _user(request), code=status.HTTP_201_CREATED)
+            assess(referral_id=referral_id, assessor=calling_user(request), **payload.validated_data)
+        return _detail_response(referral_id, calling_user(request), code=status.HTTP_201_CREATED)
 
 
 class DecisionApi(APIView):
@@ -164,8 +148,8 @@ class DecisionApi(APIView):
         payload = DecisionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         with referral_errors():
-            decide(referral_id=referral_id, actor=_user(request), **payload.validated_data)
-        return _detail_response(referral_id, _user(request))
+            decide(referral_id=referral_id, actor=calling_user(request), **payload.validated_data)
+        return _detail_response(referral_id, calling_user(request))
 
 
 class TransitionApi(APIView):
@@ -178,8 +162,8 @@ class TransitionApi(APIView):
         payload = TransitionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         with referral_errors():
-            transition(referral_id=referral_id, actor=_user(request), **payload.validated_data)
-        return _detail_response(referral_id, _user(request))
+            transition(referral_id=referral_id, actor=calling_user(request), **payload.validated_data)
+        return _detail_response(referral_id, calling_user(request))
 
 
 class ManualReferralApi(APIView):
@@ -194,9 +178,9 @@ class ManualReferralApi(APIView):
         payload.is_valid(raise_exception=True)
         with referral_errors():
             referral = refer_by_radiologist(
-                outcome_id=outcome_id, radiologist=_user(request), note=payload.validated_data["note"]
+                outcome_id=outcome_id, radiologist=calling_user(request), note=payload.validated_data["note"]
             )
-        return _detail_response(referral.pk, _user(request), code=status.HTTP_201_CREATED)
+        return _detail_response(referral.pk, calling_user(request), code=status.HTTP_201_CREATED)
 
 
 EXPORT_COLUMNS = (
@@ -271,6 +255,6 @@ class ReferralExportApi(APIView):
         response["Content-Disposition"] = f'attachment; filename="referrals-{stamp}.csv"'
         writer = csv.writer(response)
         writer.writerow(EXPORT_COLUMNS)
-        for referral in export_rows(_user(request)):
+        for referral in export_rows(calling_user(request)):
             writer.writerow(export_row(referral))
         return response

@@ -12,12 +12,13 @@ from typing import Any
 
 from django.http import Http404
 from rest_framework import status
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from studies.api.errors import Conflict, Refused, calling_user
 from studies.api.permissions import HasAnyPermission, HasPermission
 from studies.api.reviews_serializers import (
     EventOutputSerializer,
@@ -55,16 +56,6 @@ from studies.services.reviews import (
 VIEW_REVIEWS = (REVIEW_PERMISSION, "studies.use_department_workspace")
 
 
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-
-class ReviewRefused(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "review_refused"
-
-
 @contextmanager
 def review_errors() -> Iterator[None]:
     """Service errors as HTTP answers: 404, 409 (changed meanwhile), 403 (not yours), 400."""
@@ -79,13 +70,7 @@ def review_errors() -> Iterator[None]:
     except NotYourRead as error:
         raise PermissionDenied(str(error)) from None
     except ReviewError as error:
-        raise ReviewRefused(str(error)) from None
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # the permission class ran first
-    return user
+        raise Refused(str(error)) from None
 
 
 def _read_response(read_id: int, *, code: int = status.HTTP_200_OK, saved: bool = False) -> Response:
@@ -104,7 +89,7 @@ class ReviewListApi(APIView):
     def get(self, request: Request) -> Response:
         query = WorklistQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
-        filters = query.filters(_user(request))
+        filters = query.filters(calling_user(request))
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(worklist(filters), request, view=self)
         response = paginator.get_paginated_response(WorklistItemOutputSerializer(page, many=True).data)
@@ -156,7 +141,7 @@ class ReviewDetailApi(APIView):
         review = review_detail(review_id=review_id)
         if review is None:
             raise Http404("No such review.")
-        return Response(ReviewDetailOutputSerializer(review_data(review, _user(request))).data)
+        return Response(ReviewDetailOutputSerializer(review_data(review, calling_user(request))).data)
 
 
 class ReviewEventsApi(APIView):
@@ -169,7 +154,7 @@ class ReviewEventsApi(APIView):
         review = review_detail(review_id=review_id)
         if review is None:
             raise Http404("No such review.")
-        events = visible_events(review, _user(request))
+        events = visible_events(review, calling_user(request))
         return Response(EventOutputSerializer(events, many=True).data)
 
 
@@ -181,7 +166,7 @@ class StartReadApi(APIView):
 
     def post(self, request: Request, review_id: int) -> Response:
         with review_errors():
-            read = start_read(review_id=review_id, reader=_user(request))
+            read = start_read(review_id=review_id, reader=calling_user(request))
         return _read_response(read.pk, code=status.HTTP_201_CREATED)
 
 
@@ -202,7 +187,7 @@ class ReadApi(APIView):
         if read.reader_id != request.user.pk:
             review = review_detail(review_id=read.review_id)
             assert review is not None
-            if read.pk not in {r.pk for r in visible_reads(review, _user(request))}:
+            if read.pk not in {r.pk for r in visible_reads(review, calling_user(request))}:
                 raise PermissionDenied("this read is blind to you until your own read is in")
         return Response(ReadOutputSerializer(read).data)
 
@@ -213,7 +198,7 @@ class ReadApi(APIView):
         with review_errors():
             read = save_read(
                 read_id=read_id,
-                reader=_user(request),
+                reader=calling_user(request),
                 version=data["version"],
                 decisions=decision_inputs(data["decisions"]),
                 comment=data["comment"],
@@ -230,5 +215,5 @@ class StartConsensusApi(APIView):
 
     def post(self, request: Request, review_id: int) -> Response:
         with review_errors():
-            read = start_consensus(review_id=review_id, senior=_user(request))
+            read = start_consensus(review_id=review_id, senior=calling_user(request))
         return _read_response(read.pk, code=status.HTTP_201_CREATED)

@@ -7,28 +7,19 @@ from typing import Any
 from django.http import Http404
 from django.urls import get_script_prefix
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from inference.geometry import LANDMARK_NAMES
+from studies.api.errors import Conflict, Refused
 from studies.api.permissions import HasPermission
 from studies.models import User, VertebraFinding
 from studies.selectors.viewer import viewer_analysis, viewer_data, viewer_vertebra
 from studies.services.corrections import CorrectionConflict, CorrectionError, correct_landmarks
 
 CORRECT_PERMISSION = "studies.add_findingcorrection"
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-
-class CorrectionRefused(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "correction_refused"
 
 
 Point = serializers.ListField(child=serializers.FloatField(), min_length=3, max_length=3)
@@ -156,7 +147,7 @@ class FindingCorrectionApi(APIView):
         except CorrectionConflict as conflict:
             raise Conflict(str(conflict)) from None
         except CorrectionError as error:
-            raise CorrectionRefused(str(error)) from None
+            raise Refused(str(error)) from None
         finding = VertebraFinding.objects.select_related("latest_correction__author").get(pk=finding_id)
         return Response(
             VertebraOutputSerializer(viewer_vertebra(finding)).data, status=status.HTTP_201_CREATED
