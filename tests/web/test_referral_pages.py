@@ -380,3 +380,12 @@ def test_nav_badge_counts_open_referrals_i_have_not_assessed(make_review, users,
     # Radiologists get no referral link nor count.
     request.user = users["junior"]
     assert all(link.badge == 0 for link in navigation(request)["nav_links"])
+
+
+def test_radiology_home_title_is_plain_text(client_for) -> None:
+    from studies.roles import Role
+
+    html = client_for(Role.RADIOLOGIST).get("/radiology/").content.decode()
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("Radiology ·") and "<" not in title
+    assert html.count('id="my-referrals"') == 1
