@@ -352,15 +352,7 @@ def ensure_pull_schedule() -> tuple[Schedule, bool]:
     connections are due). Returns the schedule and whether it was created."""
     from django_q.models import Schedule
 
+    from studies.services.schedules import ensure_schedule
+
     wanted = {"func": SCHEDULE_TASK, "schedule_type": Schedule.MINUTES, "minutes": 1, "repeats": -1}
-    existing = list(Schedule.objects.filter(name=SCHEDULE_NAME).order_by("id"))
-    if not existing:
-        return Schedule.objects.create(name=SCHEDULE_NAME, **wanted), True
-    schedule, *extra = existing
-    Schedule.objects.filter(pk__in=[s.pk for s in extra]).delete()
-    changed = [name for name, value in wanted.items() if getattr(schedule, name) != value]
-    for name in changed:
-        setattr(schedule, name, wanted[name])
-    if changed:
-        schedule.save(update_fields=changed)
-    return schedule, False
+    return ensure_schedule(name=SCHEDULE_NAME, wanted=wanted)

@@ -16,15 +16,7 @@ def ensure_overdue_schedule() -> tuple[Schedule, bool]:
     created; extra copies are removed, so running this again changes nothing."""
     from django_q.models import Schedule
 
+    from studies.services.schedules import ensure_schedule
+
     wanted = {"func": OVERDUE_SCHEDULE_TASK, "schedule_type": Schedule.DAILY, "repeats": -1}
-    existing = list(Schedule.objects.filter(name=OVERDUE_SCHEDULE_NAME).order_by("id"))
-    if not existing:
-        return Schedule.objects.create(name=OVERDUE_SCHEDULE_NAME, **wanted), True
-    schedule, *extra = existing
-    Schedule.objects.filter(pk__in=[s.pk for s in extra]).delete()
-    changed = [name for name, value in wanted.items() if getattr(schedule, name) != value]
-    for name in changed:
-        setattr(schedule, name, wanted[name])
-    if changed:
-        schedule.save(update_fields=changed)
-    return schedule, False
+    return ensure_schedule(name=OVERDUE_SCHEDULE_NAME, wanted=wanted)
