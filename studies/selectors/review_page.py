@@ -12,7 +12,6 @@ from studies.models import (
     CaseReview,
     Read,
     ReadKind,
-    ReviewEvent,
     ReviewOutcome,
     ReviewStatus,
     User,
@@ -21,7 +20,7 @@ from studies.models import (
     VertebraLevel,
 )
 from studies.selectors.priors import earlier_analyses
-from studies.selectors.reviews import visible_reads
+from studies.selectors.reviews import EventView, visible_events, visible_reads
 from studies.selectors.worklist_page import current_grade, reader_marks, review_state, state_text
 from studies.services.reviews import REVIEW_PERMISSION, SENIOR_PERMISSION, flagged_findings
 
@@ -102,15 +101,15 @@ def _decision_label(value: Any) -> str:
         return ""
 
 
-def event_line(event: ReviewEvent, *, visible_read_ids: set[int]) -> EventLine:
-    """One line of the trail; a read's decision shows only to those who may see that read (blindness)."""
+def event_line(event: EventView) -> EventLine:
+    """One line of the trail, from visible_events (which already hides the decisions of blind reads)."""
     detail = event.detail or {}
     text = _ACTIONS.get(event.action, event.action.replace("_", " ").capitalize())
     if event.action == "opened" and detail.get("reason") == "audit":
         text += " (negative case drawn for audit)"
     elif event.action == "read_started" and detail.get("slot"):
         text = f"Started the {str(detail['slot']).split('_')[0]} read"
-    elif event.action in ("read_saved", "read_submitted") and detail.get("read") in visible_read_ids:
+    elif event.action in ("read_saved", "read_submitted") and detail.get("decision"):
         label = _decision_label(detail.get("decision"))
         text += f": {label}" if label else ""
     elif event.action == "closed":
@@ -165,7 +164,6 @@ def review_page(*, review: CaseReview, user: User) -> ReviewPage:
     independent = [r for r in reads if r.kind == ReadKind.INDEPENDENT and r.submitted]
     pair = (independent[0], independent[1]) if len(independent) == 2 else None
     slot_free = review.first_reader_id is None or review.second_reader_id is None
-    visible_ids = {r.pk for r in reads}
     return ReviewPage(
         review=review,
         state=review_state(review),
@@ -179,7 +177,7 @@ def review_page(*, review: CaseReview, user: User) -> ReviewPage:
         comparison=compare_reads(*pair) if pair else [],
         outcomes=list(review.outcomes.all()) if review.status == ReviewStatus.CLOSED else [],
         priors=earlier_analyses(analysis=review.analysis),
-        events=[event_line(e, visible_read_ids=visible_ids) for e in review.events.all()],
+        events=[event_line(e) for e in visible_events(review, user, reads=reads)],
         can_review=can_review,
         can_start=can_review and own is None and review.status == ReviewStatus.OPEN and slot_free,
         can_resolve=(
