@@ -242,6 +242,23 @@ def time_statistics(repeat: int) -> list[float]:
     return timings
 
 
+def time_parts() -> dict[str, tuple[float, int]]:
+    """Milliseconds and query count of each figure computed alone (one run), slowest first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from studies.statistics import figures
+    from studies.statistics.filters import StatisticsFilter
+
+    parts: dict[str, tuple[float, int]] = {}
+    for name in figures.FIGURES:
+        with CaptureQueriesContext(connection) as captured:
+            began = time.perf_counter()
+            figures.FIGURES[name](StatisticsFilter())
+            parts[name] = ((time.perf_counter() - began) * 1000, len(captured.captured_queries))
+    return dict(sorted(parts.items(), key=lambda item: -item[1][0]))
+
+
 def time_http(repeat: int) -> dict[str, list[float]]:
     """The whole answer as a department lead gets it: the API's JSON and the dashboard page."""
     from django.test import Client
@@ -293,6 +310,8 @@ def main() -> int:
         print("runs (ms): " + ", ".join(f"{t:.0f}" for t in timings))
         verdict = "within" if median <= TARGET_MS else "OVER"
         print(f"department_statistics median: {median:.0f} ms ({verdict} the {TARGET_MS:.0f} ms target)")
+        for name, (ms, queries) in time_parts().items():
+            print(f"  {name:28s} {ms:6.1f} ms  {queries} queries")
         for url, runs in time_http(args.repeat).items():
             answer = statistics.median(runs)
             verdict = "within" if answer <= TARGET_MS else "OVER"

@@ -30,16 +30,20 @@ from typing import Any
 from django.db.models import Count, Q
 
 from studies.models import CaseDecision, ReviewReason
-from studies.statistics.filters import (
-    StatisticsFilter,
-    closed_reviews,
-    first_study_analyses,
-    flagged_reviews,
-    outcomes,
+from studies.statistics.aggregation import (
+    AUDIT_REVIEW,
+    FIRST_STUDY,
+    FLAGGED_REVIEW,
+    OF_AUDIT_REVIEW,
+    OF_FLAGGED_REVIEW,
+    Aggregates,
+    Figure,
+    Source,
 )
 from studies.statistics.intervals import Proportion, clopper_pearson, format_percent, proportion
 
 GROUPS: tuple[str, ...] = ("overall", "grade_1_2", "grade_3")
+TRUE_POSITIVE = Q(decision=CaseDecision.TRUE_POSITIVE)
 
 
 def grade_groups(field: str) -> dict[str, Q]:
@@ -47,35 +51,49 @@ def grade_groups(field: str) -> dict[str, Q]:
     return {"overall": Q(), "grade_1_2": Q(**{f"{field}__in": (1, 2)}), "grade_3": Q(**{field: 3})}
 
 
-def ppv_per_case(statistics_filter: StatisticsFilter) -> dict[str, Proportion]:
-    tp = Q(decision=CaseDecision.TRUE_POSITIVE)
+def proportions(within: dict[str, Q], counted: Q) -> dict[str, Count]:
+    """For each group: ``name_n`` counts its rows, ``name_k`` those of them that match ``counted``."""
     aggregates: dict[str, Count] = {}
-    for name, q in grade_groups("analysis__max_grade").items():
-        aggregates[f"{name}_k"] = Count("pk", filter=q & tp)
-        aggregates[f"{name}_n"] = Count("pk", filter=q)
-    row = flagged_reviews(statistics_filter).aggregate(**aggregates)
-    return {name: proportion(row[f"{name}_k"], row[f"{name}_n"]) for name in GROUPS}
+    for name, group in within.items():
+        aggregates[f"{name}_k"] = Count("pk", filter=group & counted)
+        aggregates[f"{name}_n"] = Count("pk", filter=group)
+    return aggregates
 
 
-def ppv_per_vertebra(statistics_filter: StatisticsFilter) -> dict[str, Proportion]:
-    aggregates: dict[str, Count] = {}
-    for name, q in grade_groups("finding__grade").items():
-        aggregates[f"{name}_k"] = Count("pk", filter=q & Q(is_fracture=True))
-        aggregates[f"{name}_n"] = Count("pk", filter=q)
-    row = outcomes(statistics_filter, ReviewReason.FLAGGED).filter(flagged=True).aggregate(**aggregates)
-    return {name: proportion(row[f"{name}_k"], row[f"{name}_n"]) for name in GROUPS}
+def read_proportions(row: dict[str, Any], names: tuple[str, ...] = GROUPS) -> dict[str, Proportion]:
+    return {name: proportion(row[f"{name}_k"], row[f"{name}_n"]) for name in names}
 
 
-def missed_fractures(statistics_filter: StatisticsFilter) -> dict[str, int]:
-    """False negatives per vertebra: fractures readers found at levels the tool did not flag."""
+def _ppv_per_case() -> Aggregates:
+    within = {name: FLAGGED_REVIEW & q for name, q in grade_groups("analysis__max_grade").items()}
+    return {Source.REVIEWS: proportions(within, TRUE_POSITIVE)}
+
+
+def _ppv_per_vertebra() -> Aggregates:
+    flagged = OF_FLAGGED_REVIEW & Q(flagged=True)
+    within = {name: flagged & q for name, q in grade_groups("finding__grade").items()}
+    return {Source.OUTCOMES: proportions(within, Q(is_fracture=True))}
+
+
+ppv_per_case = Figure(aggregates=_ppv_per_case, read=read_proportions)
+ppv_per_vertebra = Figure(aggregates=_ppv_per_vertebra, read=read_proportions)
+
+
+def _missed_fractures() -> Aggregates:
     missed = Q(flagged=False, is_fracture=True)
-    return outcomes(statistics_filter).aggregate(
-        total=Count("pk", filter=missed),
-        in_flagged_cases=Count("pk", filter=missed & Q(review__reason=ReviewReason.FLAGGED)),
-        in_audited_cases=Count("pk", filter=missed & Q(review__reason=ReviewReason.AUDIT)),
-        grade_1_2=Count("pk", filter=missed & Q(grade__in=(1, 2))),
-        grade_3=Count("pk", filter=missed & Q(grade=3)),
-    )
+    return {
+        Source.OUTCOMES: {
+            "total": Count("pk", filter=missed),
+            "in_flagged_cases": Count("pk", filter=missed & Q(review__reason=ReviewReason.FLAGGED)),
+            "in_audited_cases": Count("pk", filter=missed & OF_AUDIT_REVIEW),
+            "grade_1_2": Count("pk", filter=missed & Q(grade__in=(1, 2))),
+            "grade_3": Count("pk", filter=missed & Q(grade=3)),
+        }
+    }
+
+
+# False negatives per vertebra: fractures readers found at levels the tool did not flag.
+missed_fractures = Figure(aggregates=_missed_fractures, read=dict)
 
 
 @dataclass(frozen=True)
@@ -107,16 +125,20 @@ def _estimate(value: float, bounds: tuple[float, float]) -> Estimate:
     return Estimate(estimate=value, lower=lower, upper=upper, text=text)
 
 
-def audit_estimates(statistics_filter: StatisticsFilter) -> AuditEstimates:
-    case = flagged_reviews(statistics_filter).aggregate(
-        tp=Count("pk", filter=Q(decision=CaseDecision.TRUE_POSITIVE)),
-        fp=Count("pk", filter=Q(decision=CaseDecision.FALSE_POSITIVE)),
-    )
-    audit = closed_reviews(statistics_filter, ReviewReason.AUDIT).aggregate(
-        audited=Count("pk"), fn=Count("pk", filter=Q(decision=CaseDecision.FALSE_NEGATIVE))
-    )
-    negatives = first_study_analyses(statistics_filter).filter(positive=False).count()
-    tp, fp, audited, fn = case["tp"], case["fp"], audit["audited"], audit["fn"]
+def _audit() -> Aggregates:
+    return {
+        Source.REVIEWS: {
+            "tp": Count("pk", filter=FLAGGED_REVIEW & TRUE_POSITIVE),
+            "fp": Count("pk", filter=FLAGGED_REVIEW & Q(decision=CaseDecision.FALSE_POSITIVE)),
+            "audited": Count("pk", filter=AUDIT_REVIEW),
+            "fn": Count("pk", filter=AUDIT_REVIEW & Q(decision=CaseDecision.FALSE_NEGATIVE)),
+        },
+        Source.ANALYSES: {"negatives": Count("pk", filter=FIRST_STUDY & Q(positive=False))},
+    }
+
+
+def _read_audit(row: dict[str, Any]) -> AuditEstimates:
+    tp, fp, audited, fn, negatives = row["tp"], row["fp"], row["audited"], row["fn"], row["negatives"]
     sensitivity = specificity = None
     if audited:
         p = fn / audited
@@ -144,3 +166,6 @@ def audit_estimates(statistics_filter: StatisticsFilter) -> AuditEstimates:
         sensitivity=sensitivity,
         specificity=specificity,
     )
+
+
+audit_estimates = Figure(aggregates=_audit, read=_read_audit)

@@ -1,7 +1,8 @@
 """All department figures for one filter, as plain data ready for an API (issue 9).
 
-Each part lives in its own module (flowchart, accuracy, reporting, cohort, operating_point); every
-function issues a fixed number of aggregate queries, whatever the number of rows.
+Each figure lives in its own module (flowchart, accuracy, reporting, cohort, operating_point) as named
+aggregates (``aggregation.Figure``); the dashboard merges them into one query per source, so the number
+of queries is fixed whatever the number of rows or figures.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import asdict, is_dataclass
 from typing import Any
 
 from studies.statistics.accuracy import audit_estimates, missed_fractures, ppv_per_case, ppv_per_vertebra
+from studies.statistics.aggregation import Figure, compute
 from studies.statistics.cohort import cohort_table
 from studies.statistics.filters import StatisticsFilter
 from studies.statistics.flowchart import flowchart
@@ -35,22 +37,24 @@ def plain(value: Any) -> Any:
     return value
 
 
+FIGURES: dict[str, Figure] = {
+    "flowchart": flowchart,
+    "ppv_per_case": ppv_per_case,
+    "ppv_per_vertebra": ppv_per_vertebra,
+    "missed_fractures": missed_fractures,
+    "audit": audit_estimates,
+    "non_reported_per_case": non_reported_per_case,
+    "non_reported_per_vertebra": non_reported_per_vertebra,
+    "vertebroplasty": vertebroplasty,
+    "false_positive_reasons": false_positive_reasons,
+    "regions": regions,
+    "cohort": cohort_table,
+    "operating_points": operating_points,
+}
+
+
 def department_statistics(statistics_filter: StatisticsFilter) -> dict[str, Any]:
-    return plain(
-        {
-            "filter": statistics_filter.as_dict(),
-            "flowchart": flowchart(statistics_filter),
-            "ppv_per_case": ppv_per_case(statistics_filter),
-            "ppv_per_vertebra": ppv_per_vertebra(statistics_filter),
-            "missed_fractures": missed_fractures(statistics_filter),
-            "audit": audit_estimates(statistics_filter),
-            "non_reported_per_case": non_reported_per_case(statistics_filter),
-            "non_reported_per_vertebra": non_reported_per_vertebra(statistics_filter),
-            "vertebroplasty": vertebroplasty(statistics_filter),
-            "false_positive_reasons": false_positive_reasons(statistics_filter),
-            "regions": regions(statistics_filter),
-            "cohort": cohort_table(statistics_filter),
-            "operating_points": operating_points(statistics_filter),
-            "grades_by_month": grades_by_month(statistics_filter),
-        }
-    )
+    """Every figure: one aggregate query per source (analyses, reviews, outcomes) and the timeline."""
+    figures = compute(FIGURES, statistics_filter)
+    figures["grades_by_month"] = grades_by_month(statistics_filter)
+    return plain({"filter": statistics_filter.as_dict(), **figures})

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models import CharField, ExpressionWrapper, Func, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Concat
 
 from studies.models import Analysis, AnalysisStatus, CaseReview, ReviewOutcome, ReviewReason, ReviewStatus
@@ -97,3 +97,22 @@ def outcomes(statistics_filter: StatisticsFilter, reason: str | None = None) -> 
         else closed_reviews(statistics_filter, reason)
     )
     return ReviewOutcome.objects.filter(review__in=reviews.values("pk")).order_by()
+
+
+class DateNumber(Func):
+    """A date as the integer YYYYMMDD, with the database's own date formatting (fast, no Python
+    functions on SQLite): completed years between two dates = (later − earlier) // 10000."""
+
+    output_field = IntegerField()
+    template = "CAST(to_char(%(expressions)s, 'YYYYMMDD') AS INTEGER)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        # '%%%%' survives Python formatting here and the backend's '%%' → '%' conversion.
+        template = "CAST(strftime('%%%%Y%%%%m%%%%d', %(expressions)s) AS INTEGER)"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+def age_years() -> ExpressionWrapper:
+    """An analysis' patient's completed years at the study date; null when either date is unknown."""
+    difference = DateNumber("series__study__study_date") - DateNumber("series__study__patient__birth_date")
+    return ExpressionWrapper(difference / Value(10000), output_field=IntegerField())

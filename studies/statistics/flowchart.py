@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count, Q
 
 from inference.dicom.protocol import ExclusionReason
 from studies.models import AnalysisStatus, CaseDecision, ReviewReason, ReviewStatus
-from studies.statistics.filters import StatisticsFilter, analyses
+from studies.statistics.aggregation import DONE, FIRST_STUDY, Aggregates, Figure, Source
 
 REASON_CODES: tuple[str, ...] = tuple(reason.value for reason in ExclusionReason)
 
@@ -43,34 +42,32 @@ def _reason_key(code: str) -> str:
     return f"reason_{code}"
 
 
-def flowchart(statistics_filter: StatisticsFilter) -> Flowchart:
-    done = Q(status=AnalysisStatus.DONE)
-    flagged = done & Q(positive=True)
-    first = flagged & Q(series__study__repeat_of__isnull=True)
+def _flowchart() -> Aggregates:
+    flagged = DONE & Q(positive=True)
+    first = flagged & FIRST_STUDY
     reviewed = first & Q(review__status=ReviewStatus.CLOSED, review__reason=ReviewReason.FLAGGED)
     excluded = Q(status=AnalysisStatus.EXCLUDED)
-    # The JSON list as text: '["not_ct", "unreadable"]' on SQLite and PostgreSQL alike; a quoted code
-    # matches exactly one element, so this is portable where JSON containment is not (SQLite).
     per_reason = {
         _reason_key(code): Count("pk", filter=excluded & Q(reasons_text__contains=f'"{code}"'))
         for code in REASON_CODES
     }
-    row = (
-        analyses(statistics_filter)
-        .annotate(reasons_text=Cast("exclusion_reasons", TextField()))
-        .aggregate(
-            collected=Count("pk"),
-            excluded=Count("pk", filter=excluded),
-            analysed=Count("pk", filter=done),
-            negative=Count("pk", filter=done & Q(positive=False)),
-            flagged=Count("pk", filter=flagged),
-            first_studies_flagged=Count("pk", filter=first),
-            reviewed=Count("pk", filter=reviewed),
-            true_positive=Count("pk", filter=reviewed & Q(review__decision=CaseDecision.TRUE_POSITIVE)),
-            false_positive=Count("pk", filter=reviewed & Q(review__decision=CaseDecision.FALSE_POSITIVE)),
+    return {
+        Source.ANALYSES: {
+            "collected": Count("pk"),
+            "excluded": Count("pk", filter=excluded),
+            "analysed": Count("pk", filter=DONE),
+            "negative": Count("pk", filter=DONE & Q(positive=False)),
+            "flagged": Count("pk", filter=flagged),
+            "first_studies_flagged": Count("pk", filter=first),
+            "reviewed": Count("pk", filter=reviewed),
+            "true_positive": Count("pk", filter=reviewed & Q(review__decision=CaseDecision.TRUE_POSITIVE)),
+            "false_positive": Count("pk", filter=reviewed & Q(review__decision=CaseDecision.FALSE_POSITIVE)),
             **per_reason,
-        )
-    )
+        }
+    }
+
+
+def _read_flowchart(row: dict[str, Any]) -> Flowchart:
     return Flowchart(
         collected=row["collected"],
         excluded=row["excluded"],
@@ -85,3 +82,6 @@ def flowchart(statistics_filter: StatisticsFilter) -> Flowchart:
         true_positive=row["true_positive"],
         false_positive=row["false_positive"],
     )
+
+
+flowchart = Figure(aggregates=_flowchart, read=_read_flowchart)

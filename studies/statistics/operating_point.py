@@ -12,40 +12,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
-from studies.models import ReviewOutcome
-from studies.statistics.filters import StatisticsFilter, flagged_reviews
+from studies.statistics.aggregation import OF_FLAGGED_REVIEW, Aggregates, Figure, Source
 from studies.statistics.intervals import proportion
 
 THRESHOLDS: tuple[int, ...] = (20, 25, 30, 40)
+FLAGGED_LEVEL = OF_FLAGGED_REVIEW & Q(flagged=True)
 
 
-def operating_points(
-    statistics_filter: StatisticsFilter, thresholds: tuple[int, ...] = THRESHOLDS
-) -> list[dict[str, Any]]:
-    reviews = flagged_reviews(statistics_filter)
-    flagged_levels = ReviewOutcome.objects.filter(flagged=True)
-    case_counts: dict[str, Count] = {}
-    for t in thresholds:
-        still = flagged_levels.filter(review=OuterRef("pk"), height_loss_pct__gte=t)
-        case_counts[f"flag_{t}"] = Count("pk", filter=Q(Exists(still)))
-        case_counts[f"tp_{t}"] = Count("pk", filter=Q(Exists(still.filter(is_fracture=True))))
-    case_row = reviews.aggregate(**case_counts)
-    vertebra_row = flagged_levels.filter(review__in=reviews.values("pk")).aggregate(
-        **{
-            f"{kind}_{t}": Count("pk", filter=Q(height_loss_pct__gte=t) & extra)
-            for t in thresholds
-            for kind, extra in (("flag", Q()), ("tp", Q(is_fracture=True)))
-        }
-    )
+def _operating_points() -> Aggregates:
+    """Per threshold: flagged vertebrae and their true positives, and the distinct cases they fall in
+    (a case is flagged when any of its vertebrae is, a true positive when any of those is confirmed)."""
+    aggregates: dict[str, Count] = {}
+    for t in THRESHOLDS:
+        for kind, extra in (("flag", Q()), ("tp", Q(is_fracture=True))):
+            still = FLAGGED_LEVEL & Q(height_loss_pct__gte=t) & extra
+            aggregates[f"vertebrae_{kind}_{t}"] = Count("pk", filter=still)
+            aggregates[f"cases_{kind}_{t}"] = Count("review", filter=still, distinct=True)
+    return {Source.OUTCOMES: aggregates}
+
+
+def _read_operating_points(row: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {
             "threshold_pct": t,
-            "cases_flagged": case_row[f"flag_{t}"],
-            "ppv_per_case": proportion(case_row[f"tp_{t}"], case_row[f"flag_{t}"]),
-            "vertebrae_flagged": vertebra_row[f"flag_{t}"],
-            "ppv_per_vertebra": proportion(vertebra_row[f"tp_{t}"], vertebra_row[f"flag_{t}"]),
+            "cases_flagged": row[f"cases_flag_{t}"],
+            "ppv_per_case": proportion(row[f"cases_tp_{t}"], row[f"cases_flag_{t}"]),
+            "vertebrae_flagged": row[f"vertebrae_flag_{t}"],
+            "ppv_per_vertebra": proportion(row[f"vertebrae_tp_{t}"], row[f"vertebrae_flag_{t}"]),
         }
-        for t in thresholds
+        for t in THRESHOLDS
     ]
+
+
+operating_points = Figure(aggregates=_operating_points, read=_read_operating_points)

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
-from studies.models import CaseDecision, FalsePositiveReason, PriorStatus, ReviewOutcome, ReviewReason
+from studies.models import CaseDecision, FalsePositiveReason, PriorStatus, ReviewReason
 from studies.models.vertebrae import VertebraLevel
-from studies.statistics.accuracy import grade_groups
-from studies.statistics.filters import StatisticsFilter, flagged_reviews, outcomes
+from studies.statistics.accuracy import GROUPS, grade_groups, read_proportions
+from studies.statistics.aggregation import FLAGGED_REVIEW, OF_FLAGGED_REVIEW, Aggregates, Figure, Source
 from studies.statistics.intervals import Proportion, proportion
 
 PRIOR_GROUPS: dict[str, Q] = {
@@ -25,60 +25,85 @@ PRIOR_GROUPS: dict[str, Q] = {
     "previously_known": Q(prior_status__in=(PriorStatus.STABLE, PriorStatus.PROGRESSED)),
     "no_prior": Q(prior_status=PriorStatus.NO_PRIOR),
 }
+CONFIRMED_CASE = Q(decision=CaseDecision.TRUE_POSITIVE)
+TRUE_FRACTURE = OF_FLAGGED_REVIEW & Q(flagged=True, is_fracture=True)
 
 
-def _rates(queryset: Any, field: str, groups: dict[str, Q]) -> dict[str, Proportion]:
-    """One aggregate: for each group, k = ``field`` false, n = ``field`` known."""
+def _rates(field: str, groups: dict[str, Q]) -> dict[str, Count]:
+    """For each group: k = ``field`` false, n = ``field`` known."""
     aggregates: dict[str, Count] = {}
     for name, q in groups.items():
         aggregates[f"{name}_k"] = Count("pk", filter=q & Q(**{field: False}))
         aggregates[f"{name}_n"] = Count("pk", filter=q & Q(**{f"{field}__isnull": False}))
-    row = queryset.aggregate(**aggregates)
-    return {name: proportion(row[f"{name}_k"], row[f"{name}_n"]) for name in groups}
+    return aggregates
 
 
-def true_fracture_outcomes(statistics_filter: StatisticsFilter) -> Any:
-    return outcomes(statistics_filter, ReviewReason.FLAGGED).filter(flagged=True, is_fracture=True)
+CASE_GROUPS = (*GROUPS, "new", "previously_known")
+VERTEBRA_GROUPS = (*GROUPS, *PRIOR_GROUPS)
 
 
-def non_reported_per_case(statistics_filter: StatisticsFilter) -> dict[str, Proportion]:
-    fractures = ReviewOutcome.objects.filter(review=OuterRef("pk"), is_fracture=True)
-    cases = (
-        flagged_reviews(statistics_filter)
-        .filter(decision=CaseDecision.TRUE_POSITIVE)
-        .annotate(
-            any_new=Exists(fractures.filter(PRIOR_GROUPS["new"])),
-            any_known=Exists(fractures.filter(PRIOR_GROUPS["previously_known"])),
-        )
+NOT_REPORTED = Q(review__fracture_reported=False)
+REPORTED_KNOWN = Q(review__fracture_reported__isnull=False)
+
+
+def _non_reported_per_case() -> Aggregates:
+    """Over the confirmed cases' fractures (outcomes), counting distinct cases. A case is previously
+    known when it has a known fracture and no new one: |new or known| − |new|, as a row cannot see
+    its case's other rows."""
+    case_fracture = Q(
+        is_fracture=True,
+        review__reason=ReviewReason.FLAGGED,
+        review__analysis__positive=True,
+        review__decision=CaseDecision.TRUE_POSITIVE,
     )
-    groups = {
-        **grade_groups("analysis__max_grade"),
-        "new": Q(any_new=True),
-        "previously_known": Q(any_new=False, any_known=True),
+    new_or_known = PRIOR_GROUPS["new"] | PRIOR_GROUPS["previously_known"]
+    aggregates: dict[str, Count] = {}
+    for name, q in {"new": PRIOR_GROUPS["new"], "new_or_known": new_or_known}.items():
+        for part, field_q in (
+            ("k", Q(review__fracture_reported=False)),
+            ("n", Q(review__fracture_reported__isnull=False)),
+        ):
+            aggregates[f"{name}_{part}"] = Count("review", filter=case_fracture & q & field_q, distinct=True)
+    within = {
+        name: FLAGGED_REVIEW & CONFIRMED_CASE & q for name, q in grade_groups("analysis__max_grade").items()
     }
-    return _rates(cases, "fracture_reported", groups)
+    return {Source.REVIEWS: _rates("fracture_reported", within), Source.OUTCOMES: aggregates}
 
 
-def non_reported_per_vertebra(statistics_filter: StatisticsFilter) -> dict[str, Proportion]:
-    groups = {**grade_groups("grade"), **PRIOR_GROUPS}
-    return _rates(true_fracture_outcomes(statistics_filter), "reported", groups)
+def _read_non_reported_per_case(row: dict[str, Any]) -> dict[str, Proportion]:
+    for part in ("k", "n"):
+        row[f"previously_known_{part}"] = row[f"new_or_known_{part}"] - row[f"new_{part}"]
+    return read_proportions(row, CASE_GROUPS)
 
 
-def vertebroplasty(statistics_filter: StatisticsFilter) -> dict[str, Any]:
+def _non_reported_per_vertebra() -> Aggregates:
+    groups = {name: TRUE_FRACTURE & q for name, q in {**grade_groups("grade"), **PRIOR_GROUPS}.items()}
+    return {Source.OUTCOMES: _rates("reported", groups)}
+
+
+non_reported_per_case = Figure(aggregates=_non_reported_per_case, read=_read_non_reported_per_case)
+non_reported_per_vertebra = Figure(
+    aggregates=_non_reported_per_vertebra,
+    read=lambda row: read_proportions(row, VERTEBRA_GROUPS),
+)
+
+
+def _vertebroplasty() -> Aggregates:
     """Grade-3 confirmed fractures: referred to IR, judged eligible, eligible but not in the report."""
-    referred = Q(referral_link__isnull=False)
-    eligible = Q(referral_link__referral__final_eligibility="yes")
-    row = (
-        outcomes(statistics_filter)
-        .filter(is_fracture=True, grade=3)
-        .aggregate(
-            grade_3=Count("pk"),
-            referred=Count("pk", filter=referred),
-            eligible=Count("pk", filter=eligible),
-            eligible_reported_known=Count("pk", filter=eligible & Q(reported__isnull=False)),
-            eligible_not_reported=Count("pk", filter=eligible & Q(reported=False)),
-        )
-    )
+    grade_3 = Q(is_fracture=True, grade=3)
+    eligible = grade_3 & Q(referral_link__referral__final_eligibility="yes")
+    return {
+        Source.OUTCOMES: {
+            "grade_3": Count("pk", filter=grade_3),
+            "referred": Count("pk", filter=grade_3 & Q(referral_link__isnull=False)),
+            "eligible": Count("pk", filter=eligible),
+            "eligible_reported_known": Count("pk", filter=eligible & Q(reported__isnull=False)),
+            "eligible_not_reported": Count("pk", filter=eligible & Q(reported=False)),
+        }
+    }
+
+
+def _read_vertebroplasty(row: dict[str, Any]) -> dict[str, Any]:
     return {
         **row,
         "referred_rate": proportion(row["referred"], row["grade_3"]),
@@ -88,30 +113,47 @@ def vertebroplasty(statistics_filter: StatisticsFilter) -> dict[str, Any]:
     }
 
 
-def false_positive_reasons(statistics_filter: StatisticsFilter) -> dict[str, int]:
-    rows = (
-        outcomes(statistics_filter, ReviewReason.FLAGGED)
-        .filter(flagged=True, is_fracture=False)
-        .values("false_positive_reason")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    counts = {reason.value: 0 for reason in FalsePositiveReason}
-    for row in rows:  # one row per reason, not per outcome
-        key = row["false_positive_reason"] or "unspecified"
-        counts[key] = counts.get(key, 0) + row["count"]
-    return counts
+vertebroplasty = Figure(aggregates=_vertebroplasty, read=_read_vertebroplasty)
+FALSE_POSITIVE = OF_FLAGGED_REVIEW & Q(flagged=True, is_fracture=False)
 
 
-def regions(statistics_filter: StatisticsFilter) -> dict[str, Any]:
+def _false_positive_reasons() -> Aggregates:
+    per_reason = {
+        reason.value: Count("pk", filter=FALSE_POSITIVE & Q(false_positive_reason=reason.value))
+        for reason in FalsePositiveReason
+    }
+    return {Source.OUTCOMES: {**per_reason, "all": Count("pk", filter=FALSE_POSITIVE)}}
+
+
+def _read_false_positive_reasons(row: dict[str, Any]) -> dict[str, int]:
+    """Counts per reason; false positives without a (known) reason are "unspecified"."""
+    counts = {reason.value: row[reason.value] for reason in FalsePositiveReason}
+    unspecified = row["all"] - sum(counts.values())
+    return {**counts, "unspecified": unspecified} if unspecified else counts
+
+
+false_positive_reasons = Figure(aggregates=_false_positive_reasons, read=_read_false_positive_reasons)
+THORACIC = Q(level__gte=VertebraLevel.T1, level__lte=VertebraLevel.T12)
+LUMBAR = Q(level__gte=VertebraLevel.L1, level__lte=VertebraLevel.L5)
+
+
+def _regions() -> Aggregates:
     """Thoracic versus lumbar among the true positive vertebrae (flagged, confirmed)."""
-    thoracic = Q(level__gte=VertebraLevel.T1, level__lte=VertebraLevel.T12)
-    lumbar = Q(level__gte=VertebraLevel.L1, level__lte=VertebraLevel.L5)
-    row = true_fracture_outcomes(statistics_filter).aggregate(
-        total=Count("pk"), thoracic=Count("pk", filter=thoracic), lumbar=Count("pk", filter=lumbar)
-    )
+    return {
+        Source.OUTCOMES: {
+            "total": Count("pk", filter=TRUE_FRACTURE),
+            "thoracic": Count("pk", filter=TRUE_FRACTURE & THORACIC),
+            "lumbar": Count("pk", filter=TRUE_FRACTURE & LUMBAR),
+        }
+    }
+
+
+def _read_regions(row: dict[str, Any]) -> dict[str, Any]:
     return {
         **row,
         "thoracic_share": proportion(row["thoracic"], row["total"]),
         "lumbar_share": proportion(row["lumbar"], row["total"]),
     }
+
+
+regions = Figure(aggregates=_regions, read=_read_regions)

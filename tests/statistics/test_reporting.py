@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from studies.statistics.reporting import (
     false_positive_reasons,
     non_reported_per_case,
@@ -9,6 +11,7 @@ from studies.statistics.reporting import (
     regions,
     vertebroplasty,
 )
+from tests.statistics.cohort import _analysis, _outcome, _patient, _review
 from tests.statistics.conftest import ALL
 
 
@@ -61,3 +64,19 @@ def test_regions(cohort) -> None:
     # True positive levels: T8 (thoracic), L1 (lumbar).
     assert (figures["total"], figures["thoracic"], figures["lumbar"]) == (2, 1, 1)
     assert kn(figures["lumbar_share"]) == (1, 2)
+
+
+def test_case_with_new_and_known_fractures_counts_once_as_new(cohort) -> None:
+    both = _review(_analysis(_patient("P20"), date(2025, 4, 1), max_grade=2), "flagged", "tp", reported=False)
+    _outcome(both, "T10", vhl=30.0, grade=2, reported=False, prior="new")
+    _outcome(both, "T11", vhl=28.0, grade=2, reported=False, prior="stable")
+    twice_known = _review(
+        _analysis(_patient("P21"), date(2025, 4, 2), max_grade=2), "flagged", "tp", reported=False
+    )
+    _outcome(twice_known, "L2", vhl=30.0, grade=2, reported=False, prior="stable")
+    _outcome(twice_known, "L3", vhl=30.0, grade=2, reported=False, prior="progressed")
+    rates = non_reported_per_case(ALL)
+    # A1 (new, not reported) + P20 (new and stable: new); A2 (known, reported) + P21 (two known: once).
+    assert kn(rates["new"]) == (2, 2)
+    assert kn(rates["previously_known"]) == (1, 2)
+    assert kn(rates["overall"]) == (3, 4)
