@@ -7,7 +7,6 @@ import io
 
 import pytest
 from django.db import connection
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
@@ -18,7 +17,10 @@ from tests.statistics.cohort import build_cohort
 from tests.statistics.conftest import ALL
 
 pytestmark = pytest.mark.usefixtures("cohort")
-URLS = override_settings(ROOT_URLCONF="tests.statistics.export_urls")
+
+
+CSV = "/department/statistics/export.csv"
+XLSX = "/department/statistics/export.xlsx"
 
 
 @pytest.fixture
@@ -37,9 +39,8 @@ def _records(response) -> list[dict[str, str]]:
     return [dict(zip(header, row, strict=True)) for row in rows]
 
 
-@URLS
 def test_vertebrae_csv(lead) -> None:
-    response = lead.get("/export.csv", {"table": "vertebrae"})
+    response = lead.get(CSV, {"table": "vertebrae"})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     disposition = response["Content-Disposition"]
@@ -75,11 +76,10 @@ def test_vertebrae_csv(lead) -> None:
     assert by_level[("P6", "L4")]["review_reason"] == "audit"
 
 
-@URLS
 def test_only_pseudonyms_leave(lead) -> None:
     """Patient has no name field; whatever identifies a patient in the rows is the pseudonym."""
     assert not {f.name for f in Patient._meta.get_fields()} & {"name", "patient_name", "patient_id"}
-    rows = _records(lead.get("/export.csv", {"table": "vertebrae"}))
+    rows = _records(lead.get(CSV, {"table": "vertebrae"}))
     pseudonyms = set(Patient.objects.values_list("pseudo_id", flat=True))
     assert {row["patient_pseudonym"] for row in rows} <= pseudonyms
     text = "".join(",".join(row.values()) for row in rows)
@@ -87,7 +87,6 @@ def test_only_pseudonyms_leave(lead) -> None:
     assert not any("name" in column or column.endswith("_uid") for column in VERTEBRA_HEADER)
 
 
-@URLS
 @pytest.mark.parametrize(
     ("params", "count"),
     [
@@ -100,36 +99,34 @@ def test_only_pseudonyms_leave(lead) -> None:
     ],
 )
 def test_filters_apply_to_vertebrae(lead, params, count) -> None:
-    assert len(_records(lead.get("/export.csv", {"table": "vertebrae", **params}))) == count
+    assert len(_records(lead.get(CSV, {"table": "vertebrae", **params}))) == count
 
 
-@URLS
 def test_table_csvs(lead) -> None:
-    flow = dict(_csv(lead.get("/export.csv", {"table": "flowchart"}))[1:])
+    flow = dict(_csv(lead.get(CSV, {"table": "flowchart"}))[1:])
     assert (flow["collected"], flow["excluded"], flow["excluded: not_ct"], flow["true_positive"]) == (
         "11",
         "2",
         "1",
         "2",
     )
-    ppv = _records(lead.get("/export.csv", {"table": "ppv"}))
+    ppv = _records(lead.get(CSV, {"table": "ppv"}))
     overall = next(row for row in ppv if (row["unit"], row["group"]) == ("case", "overall"))
     assert (overall["k"], overall["n"], overall["percent"]) == ("2", "3", "66.7")
     assert overall["text"] == "66.7 % (95 % CI 9.4–99.2 %)"
-    reasons = dict(_csv(lead.get("/export.csv", {"table": "false_positive_reasons"}))[1:])
+    reasons = dict(_csv(lead.get(CSV, {"table": "false_positive_reasons"}))[1:])
     assert reasons["scoliosis"] == "1" and reasons["sclerotic_metastasis"] == "1"
-    cohort = _records(lead.get("/export.csv", {"table": "cohort"}))
+    cohort = _records(lead.get(CSV, {"table": "cohort"}))
     cases = {row["group"]: row["n"] for row in cohort if row["characteristic"] == "cases"}
     assert cases["flagged"] == "4"  # A1–A4 (A5 is a repeat)
-    points = _records(lead.get("/export.csv", {"table": "operating_points"}))
+    points = _records(lead.get(CSV, {"table": "operating_points"}))
     assert [row["threshold_pct"] for row in points] == ["20", "25", "30", "40"]
-    filtered = dict(_csv(lead.get("/export.csv", {"table": "flowchart", "scanner": "GE"}))[1:])
+    filtered = dict(_csv(lead.get(CSV, {"table": "flowchart", "scanner": "GE"}))[1:])
     assert filtered["collected"] == "2"
 
 
-@URLS
 def test_missed_fracture_and_audit_tables(lead) -> None:
-    missed = dict(_csv(lead.get("/export.csv", {"table": "missed_fractures"}))[1:])
+    missed = dict(_csv(lead.get(CSV, {"table": "missed_fractures"}))[1:])
     # A2 L3 (flagged case, grade 1) and A7 L4 (audited negative, grade 3).
     assert missed == {
         "total": "2",
@@ -138,24 +135,22 @@ def test_missed_fracture_and_audit_tables(lead) -> None:
         "grade_1_2": "1",
         "grade_3": "1",
     }
-    audit = {row["measure"]: row for row in _records(lead.get("/export.csv", {"table": "audit"}))}
+    audit = {row["measure"]: row for row in _records(lead.get(CSV, {"table": "audit"}))}
     # Negatives A6, A7, A8; audited A6 (tn) and A7 (fn): NPV 1 of 2.
     assert (audit["negatives"]["count"], audit["audited"]["count"]) == ("3", "2")
     assert audit["false_negative_cases"]["count"] == "1"
     assert audit["npv"]["text"] == "50.0 % (95 % CI 1.3–98.7 %)"
 
 
-@URLS
 def test_every_table_downloads(lead) -> None:
     for name in TABLE_NAMES:
-        response = lead.get("/export.csv", {"table": name})
+        response = lead.get(CSV, {"table": name})
         assert response.status_code == 200, name
         assert len(_csv(response)) >= 2, name
 
 
-@URLS
 def test_xlsx_workbook(lead) -> None:
-    response = lead.get("/export.xlsx", {"scanner": "siemens"})
+    response = lead.get(XLSX, {"scanner": "siemens"})
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="vcf-statistics-all-20')
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
@@ -170,16 +165,23 @@ def test_xlsx_workbook(lead) -> None:
     assert ppv[0][:4] == ("case", "overall", 1, 2)  # A1 tp, A3 fp
 
 
-@URLS
 @pytest.mark.parametrize(
     ("url", "params", "message"),
     [
-        ("/export.csv", {"table": "nope"}, "table: one of flowchart"),
-        ("/export.csv", {}, "table:"),
-        ("/export.csv", {"table": "ppv", "date_from": "2025-13-01"}, "date_from: not a date"),
-        ("/export.xlsx", {"date_from": "2025-03-01", "date_to": "2025-01-01"}, "date_to: the period ends"),
-        ("/export.xlsx", {"cancer_site": "mars"}, "cancer_site: unknown code"),
-        ("/export.xlsx", {"scanner": "x" * 201}, "scanner: at most 200"),
+        (CSV, {"table": "nope"}, "table: one of flowchart"),
+        (CSV, {}, "table:"),
+        (
+            CSV,
+            {"table": "ppv", "date_from": "2025-13-01"},
+            "date_from: not a date",
+        ),
+        (
+            XLSX,
+            {"date_from": "2025-03-01", "date_to": "2025-01-01"},
+            "date_to: the period ends",
+        ),
+        (XLSX, {"cancer_site": "mars"}, "cancer_site: unknown code"),
+        (XLSX, {"scanner": "x" * 201}, "scanner: at most 200"),
     ],
 )
 def test_invalid_query_is_400(lead, url, params, message) -> None:
@@ -188,18 +190,16 @@ def test_invalid_query_is_400(lead, url, params, message) -> None:
     assert message in response.content.decode()
 
 
-@URLS
 @pytest.mark.parametrize("role", [Role.RADIOLOGIST, Role.INTERVENTIONAL_RADIOLOGIST, None])
 def test_forbidden_without_view_statistics(client_for, role) -> None:
     client = client_for(role)
-    assert client.get("/export.csv", {"table": "ppv"}).status_code == 403
-    assert client.get("/export.xlsx").status_code == 403
+    assert client.get(CSV, {"table": "ppv"}).status_code == 403
+    assert client.get(XLSX).status_code == 403
 
 
-@URLS
 def test_superuser_may_export(client) -> None:
     client.force_login(User.objects.create_superuser("root-export", password="x-export-password-1"))
-    assert client.get("/export.csv", {"table": "regions"}).status_code == 200
+    assert client.get(CSV, {"table": "regions"}).status_code == 200
 
 
 def test_vertebra_export_query_count_is_constant() -> None:
