@@ -34,6 +34,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Department", "department-home", permission="studies.use_department_workspace"),
     NavItem("Administration", "admin:index", staff_only=True),
     NavItem("Statistics", "statistics", permission="studies.view_statistics"),
+    NavItem("Audit trail", "audit-log", permission="studies.view_audit_log"),
     NavItem("Studies", "study-list", permission="studies.view_study"),
     # Last, so that no role's first workspace (where home sends it) is the upload page.
     NavItem("Upload", "upload", permission="studies.upload_studies"),

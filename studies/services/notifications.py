@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from studies.models import Referral, ReferralStatus, User
+from studies.services.audit import record_system_change
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ def notify_overdue_referrals() -> int:
         if Referral.objects.filter(pk=referral.pk, overdue_notified_at__isnull=True).update(
             overdue_notified_at=timezone.now()
         ):
+            record_system_change(target_kind="referral", target_id=referral.pk)
             days = (timezone.now() - referral.created_at).days
             _send(
                 f"[VCF Sentinel] Referral waiting {days} days: {_describe(referral)}",

@@ -27,6 +27,7 @@ from studies.models import (
     User,
 )
 from studies.services import notifications
+from studies.services.audit import record_system_change
 
 ASSESS_PERMISSION = "studies.assess_referral"
 DECISION_STATUSES = (ReferralStatus.ELIGIBLE, ReferralStatus.NOT_ELIGIBLE)
@@ -100,6 +101,8 @@ def refer_outcome(
         elif note:
             record_event(referral=referral, actor=actor, action="note", note=note)
         _link(referral, outcome, actor)
+        if actor is None:  # the automatic grade-3 referral; a person's request is audited as such
+            record_system_change(target_kind="referral", target_id=referral.pk, created=created)
     if created:
         transaction.on_commit(lambda: notifications.referral_created(referral_id=referral.pk))
     return referral

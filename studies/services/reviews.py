@@ -34,6 +34,7 @@ from studies.models import (
     VertebraLevel,
 )
 from studies.selectors.priors import priors_for
+from studies.services.audit import record_system_change
 
 SENIOR_PERMISSION = "studies.resolve_consensus"
 REVIEW_PERMISSION = "studies.review_analysis"
@@ -120,6 +121,7 @@ def open_review(*, analysis_id: int) -> CaseReview | None:
                 has_known_fracture=bool(statuses & {"stable", "progressed"}),
             )
             record_event(review=review, actor=None, action="opened", reason=reason)
+            record_system_change(target_kind="review", target_id=review.pk, created=True)
     except IntegrityError:  # opened by a concurrent worker
         return CaseReview.objects.get(analysis=analysis)
     return review

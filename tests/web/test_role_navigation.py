@@ -11,7 +11,7 @@ NAV_LABELS = {
     Role.SENIOR_RADIOLOGIST: ["Radiology", "Worklist", "Studies", "Upload"],
     Role.INTERVENTIONAL_RADIOLOGIST: ["Interventional radiology", "Referrals", "Studies"],
     Role.DEPARTMENT_LEAD: ["Department", "Statistics", "Studies"],
-    Role.ADMIN: ["Administration", "Statistics", "Studies", "Upload"],
+    Role.ADMIN: ["Administration", "Statistics", "Audit trail", "Studies", "Upload"],
 }
 HOME_BY_ROLE = {
     Role.RADIOLOGIST: "/radiology/",
