@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -97,13 +97,20 @@ _POSTGRES_OPTIONS = frozenset(
 )
 
 
+def _split_url(url: str, name: str) -> SplitResult:
+    try:
+        return urlsplit(url)
+    except ValueError as error:  # e.g. an unclosed "[" of an IPv6 host
+        raise EnvError(f"{name} is not a valid URL ({error}).") from None
+
+
 def parse_database_url(url: str, *, base_dir: Path, name: str = "DATABASE_URL") -> dict[str, Any]:
     """Turn ``sqlite:///relative/or//absolute/path`` or ``postgres://…`` into a DATABASES entry.
 
     SQLite runs in WAL mode with a busy timeout and IMMEDIATE transactions so that the web
     server and several queue workers can write to one file without "database is locked".
     """
-    parts = urlsplit(url)
+    parts = _split_url(url, name)
     scheme = parts.scheme.lower()
     if scheme == "sqlite":
         return _sqlite_database(parts.path, base_dir=base_dir, name=name, url=url)
@@ -174,7 +181,7 @@ _REDIS_SCHEMES = frozenset({"redis", "rediss", "unix"})
 
 
 def parse_redis_url(url: str, *, name: str = "REDIS_URL") -> str:
-    parts = urlsplit(url)
+    parts = _split_url(url, name)
     if parts.scheme not in _REDIS_SCHEMES:
         raise EnvError(f"{name}={url!r} must start with redis://, rediss:// or unix://.")
     if parts.scheme != "unix" and not parts.hostname:

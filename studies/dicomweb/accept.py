@@ -87,7 +87,10 @@ def parse_accept(header: str | None) -> list[MediaRange]:
         return [MediaRange("*/*")]
     ranges = []
     for item in _split(header, ","):
-        media_type, *raw_params = _split(item, ";")
+        parts = _split(item, ";")
+        if not parts:  # ";;" alone: no media range
+            continue
+        media_type, *raw_params = parts
         params: dict[str, str] = {}
         for raw in raw_params:
             name, _, value = raw.partition("=")

@@ -75,7 +75,8 @@ def dataset_json(ds: Dataset, bulk_uri: BulkUri) -> dict[str, Element]:
         try:
             converted = _element_json(ds, tag, element, encoding, bulk_uri)
         except Exception as error:  # a malformed value: left out rather than failing the series
-            log.warning("DICOM JSON: element %s left out (%s)", key, error)
+            # The type only: the message of a conversion error quotes the value (patient data).
+            log.warning("DICOM JSON: element %s left out (%s)", key, type(error).__name__)
             continue
         if converted is not None:
             out[key] = converted
@@ -108,6 +109,8 @@ def _element_json(
         return _slow(ds, tag, bulk_uri)
     value = element.value
     if vr in _BULK_VRS:
+        if element.length == 0:  # pydicom's reader leaves an empty value None, not b""
+            return {"vr": vr}
         if value is None or element.length > BULK_THRESHOLD:
             return {"vr": vr, "BulkDataURI": bulk_uri(int(tag))}
         return {"vr": vr, "InlineBinary": base64.b64encode(value).decode("ascii")} if value else {"vr": vr}

@@ -25,6 +25,7 @@ from studies.dicomweb.errors import BadRequest, DicomWebError, NotFound
 
 BINARY_VRS = frozenset({"OB", "OD", "OF", "OL", "OV", "OW", "UN"})
 NATIVE_LITTLE_ENDIAN = frozenset({ExplicitVRLittleEndian, ImplicitVRLittleEndian})
+MAX_REPEATED_FRAMES = 16
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,9 @@ def read_layout(path: Path) -> tuple[Dataset, PixelLayout]:
 
 
 def check_numbers(numbers: Sequence[int], layout: PixelLayout) -> None:
+    # A list may repeat a frame, but a URL of thousands of "1,1,…" must not multiply the answer.
+    if len(numbers) > max(layout.frames, MAX_REPEATED_FRAMES):
+        raise BadRequest(f"{len(numbers)} frames asked of an instance that has {layout.frames}")
     for number in numbers:
         if number < 1 or number > layout.frames:
             raise NotFound(f"frame {number} does not exist (the instance has {layout.frames})")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from django.db import connection
 from django.db.models import Q
 from django.http import QueryDict
 from pydicom.datadict import keyword_for_tag, tag_for_keyword
@@ -20,6 +21,9 @@ from pydicom.datadict import keyword_for_tag, tag_for_keyword
 from studies.dicomweb.errors import BadRequest, check_uid
 
 MAX_RESULTS = 5000  # per request; more is cut with a Warning header
+MAX_OFFSET = 2**31 - 1  # databases take 64-bit offsets; no result set here comes near this
+INT_RANGE = (-(2**31), 2**31 - 1)  # an IS value (PS3.5 6.2)
+MAX_TEXT = 256  # no matchable attribute is longer than 64 characters
 _TAG = re.compile(r"^[0-9A-Fa-f]{8}$")
 _DATE = re.compile(r"^\d{8}$")
 
@@ -108,10 +112,12 @@ def parse(params: QueryDict, level: Level) -> Query:
     filters: dict[str, object] = {}
     for name in params:
         values = [v for v in params.getlist(name)]
+        if any("\x00" in v for v in (name, *values)):  # PostgreSQL refuses NUL in any string
+            raise BadRequest(f"query parameter {name[:64]!r} holds a NUL character")
         if name == "limit":
-            query.limit = _integer(name, values[-1], minimum=1)
+            query.limit = _integer(name, values[-1], minimum=1, maximum=MAX_OFFSET)
         elif name == "offset":
-            query.offset = _integer(name, values[-1], minimum=0)
+            query.offset = _integer(name, values[-1], minimum=0, maximum=MAX_OFFSET)
         elif name == "includefield":
             _includefield(query, values)
         elif name == "fuzzymatching":
@@ -136,10 +142,11 @@ def parse(params: QueryDict, level: Level) -> Query:
     return query
 
 
-def _integer(name: str, value: str, *, minimum: int) -> int:
-    if not re.fullmatch(r"\d+", value.strip()) or int(value) < minimum:
-        raise BadRequest(f"{name} must be an integer of at least {minimum}, not {value[:40]!r}")
-    return int(value)
+def _integer(name: str, value: str, *, minimum: int, maximum: int) -> int:
+    text = value.strip()
+    if not re.fullmatch(r"[0-9]{1,18}", text) or not minimum <= int(text) <= maximum:
+        raise BadRequest(f"{name} must be an integer from {minimum} to {maximum}, not {value[:40]!r}")
+    return int(text)
 
 
 def _includefield(query: Query, values: list[str]) -> None:
@@ -169,9 +176,14 @@ def _matcher(attribute: Attribute, prefix: str, values: list[str]) -> Q:
     if attribute.kind is Kind.CODES:
         return Q(**{f"{path}__in": _split_values(values)})
     value = values[-1].strip()
+    if len(value) > MAX_TEXT:
+        raise BadRequest(f"{attribute.keyword} value is longer than {MAX_TEXT} characters")
     if attribute.kind is Kind.INTEGER:
-        if not re.fullmatch(r"-?\d+", value):
-            raise BadRequest(f"{attribute.keyword} must be an integer, not {value[:40]!r}")
+        low, high = INT_RANGE
+        if not re.fullmatch(r"-?[0-9]{1,10}", value) or not low <= int(value) <= high:
+            raise BadRequest(
+                f"{attribute.keyword} must be an integer from {low} to {high}, not {value[:40]!r}"
+            )
         return Q(**{path: int(value)})
     if attribute.kind is Kind.DATE:
         return _date_range(attribute.keyword, path, value)
@@ -183,8 +195,27 @@ def _text(path: str, value: str, *, ignore_case: bool) -> Q:
         return Q()
     if "*" not in value and "?" not in value:
         return Q(**{f"{path}__{'iexact' if ignore_case else 'exact'}": value})
-    pattern = "^" + "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in value) + "$"
+    pattern = glob_regex(value, atomic=connection.vendor == "sqlite")
     return Q(**{f"{path}__{'iregex' if ignore_case else 'regex'}": pattern})
+
+
+def glob_regex(value: str, *, atomic: bool) -> str:
+    """The regular expression of a QIDO wildcard value (``*`` any run, ``?`` one character).
+
+    A plain translation (``^.*a.*a.*b$``) backtracks exponentially in a backtracking engine (Python's,
+    which SQLite's REGEXP uses): a few stars against a 64-character value hang the request. With
+    ``atomic`` each inner segment is found at its first occurrence and never revisited, which is
+    enough (the segments have fixed lengths, so the earliest match leaves the most for the rest):
+    linear time. PostgreSQL's engine does not backtrack like this and lacks atomic groups."""
+    segments = ["".join("." if c == "?" else re.escape(c) for c in part) for part in re.split(r"\*+", value)]
+    if len(segments) == 1:
+        return f"^{segments[0]}$"
+    first, *inner, last = segments
+    if atomic:
+        middle = "".join(f"(?>.*?{segment})" for segment in inner if segment)
+    else:
+        middle = "".join(f".*{segment}" for segment in inner)
+    return f"^{first}{middle}.*{last}$"
 
 
 def _parse_date(keyword: str, text: str) -> date:

@@ -20,6 +20,7 @@ from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.tag import Tag
 from pydicom.uid import UID, ImplicitVRLittleEndian
+from pydicom.valuerep import VR
 
 PIXEL_DATA = 0x7FE00010
 UNDEFINED = 0xFFFFFFFF
@@ -28,6 +29,7 @@ _LONG_VRS = frozenset(
     {b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"SV", b"UC", b"UN", b"UR", b"UT", b"UV"}
 )
 _BULK_VRS = frozenset({"OB", "OD", "OF", "OL", "OV", "OW", "UN"})
+_KNOWN_VRS = frozenset(vr.value.encode("ascii") for vr in VR if len(vr.value) == 2)
 _READABLE = frozenset({"1.2.840.10008.1.2", "1.2.840.10008.1.2.1"})  # and every encapsulated syntax
 _FIRST_READ = 1 << 16
 _TAG_LENGTH = struct.Struct("<HHI")
@@ -59,7 +61,7 @@ def read_header(path: Path, *, defer_over: int) -> Dataset | None:
         with path.open("rb") as fp:
             buffer = _Buffer(fp, fp.read(_FIRST_READ))
             return _parse(buffer, defer_over)
-    except (_Unhandled, struct.error, KeyError, ValueError):
+    except (_Unhandled, struct.error, KeyError, ValueError, RecursionError):  # deeply nested sequences
         return None
 
 
@@ -117,6 +119,8 @@ def _elements(
             header = 8
         else:
             _, _, vr_bytes, short = _TAG_VR_SHORT.unpack_from(data, position)
+            if vr_bytes not in _KNOWN_VRS:  # a damaged file: pydicom's reader says what it makes of it
+                raise _Unhandled(f"unknown VR {vr_bytes!r}")
             vr = vr_bytes.decode("ascii")
             if vr_bytes in _LONG_VRS:
                 buffer.need(position + 12)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -96,7 +97,7 @@ def frame_numbers(text: str) -> list[int]:
     numbers = []
     for part in text.split(","):
         part = part.strip()
-        if not part.isdigit() or int(part) < 1:
+        if not re.fullmatch(r"[0-9]{1,9}", part) or int(part) < 1:  # isdigit() also takes "²"
             raise BadRequest(f"frame list {text[:80]!r} must be frame numbers from 1, separated by commas")
         numbers.append(int(part))
     return numbers
