@@ -18,4 +18,4 @@ ip netns add "$ns"
 ip netns exec "$ns" ip link set lo up
 echo "== PACS pull tests (real Orthanc) in network namespace $ns"
 ip netns exec "$ns" env -u DATABASE_URL -u REDIS_URL VCF_TEST_NETNS=1 \
-    .venv/bin/python -m pytest -p no:cacheprovider -m pacs tests/pacs "$@"
+    .venv/bin/python -m pytest -p no:cacheprovider -m pacs tests/pacs tests/faults "$@"

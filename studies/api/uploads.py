@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from studies.api.permissions import HasPermission
 from studies.ingest.archives import size_text
+from studies.ingest.store import StoreFullError
 from studies.models import Analysis, StudySource
 from studies.services.ingest import Outcome
 from studies.services.uploads import ingest_upload
@@ -118,6 +119,8 @@ class UploadApi(APIView):
         super().initial(request, *args, **kwargs)
 
     def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, StoreFullError):  # what was stored stays, whole; the rest can be sent again
+            return Response({"detail": str(exc.strerror)}, status=status.HTTP_507_INSUFFICIENT_STORAGE)
         if isinstance(exc, TooManyFilesSent):
             exc = ParseError(
                 f"At most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files per request; send them in batches."

@@ -22,6 +22,7 @@ from dicomweb_client.session_utils import create_session, create_session_from_us
 from pydicom import Dataset, dcmwrite
 from pydicom.errors import InvalidDicomError
 
+from studies.ingest.store import StoreFullError, disk_full
 from studies.models import PacsAuth, PacsConnection
 
 CONNECT_TIMEOUT_S = 10.0
@@ -173,13 +174,21 @@ def cut_short(dataset: Dataset) -> str | None:
 
 
 def write_staged(dataset: Dataset, *, staging_dir: Path) -> Path:
-    """Write a retrieved instance as a DICOM file in ``staging_dir``; the caller deletes it."""
-    handle, name = tempfile.mkstemp(prefix="pacs-", suffix=".dcm", dir=staging_dir)
+    """Write a retrieved instance as a DICOM file in ``staging_dir``; the caller deletes it. A full
+    disk is a ``StoreFullError`` (the pull fails with it; nothing half-written stays)."""
+    try:
+        handle, name = tempfile.mkstemp(prefix="pacs-", suffix=".dcm", dir=staging_dir)
+    except OSError as error:
+        if disk_full(error):
+            raise StoreFullError(staging_dir.parent, error) from error
+        raise
     path = Path(name)
     try:
         with os.fdopen(handle, "wb") as out:
             dcmwrite(out, dataset, enforce_file_format=True)
-    except BaseException:
+    except BaseException as error:
         path.unlink(missing_ok=True)
+        if disk_full(error):
+            raise StoreFullError(staging_dir.parent, error) from error
         raise
     return path

@@ -45,7 +45,7 @@ from studies.ingest.dicomweb import (
     talking_to,
     write_staged,
 )
-from studies.ingest.store import DicomStore
+from studies.ingest.store import DicomStore, StoreFullError
 from studies.models import AnalysisStatus, Instance, PacsConnection, StudySource
 from studies.runtime import current_model_version
 from studies.services.analyses import series_received
@@ -111,6 +111,9 @@ def pull_studies(
         _pull(connection=connection, report=report, page_size=page_size)
     except PacsError as error:
         _record_failure(connection, str(error))
+        raise
+    except StoreFullError as error:
+        _record_failure(connection, f"pull stopped: {error.strerror}")
         raise
     except Exception as error:
         _record_failure(connection, f"pull stopped by an internal error: {type(error).__name__}: {error}")
