@@ -1,12 +1,14 @@
 from django.urls import path
 
 from studies.views import (
+    audit,
     home,
     referrals,
     reviews,
     statistics,
     statistics_export,
     studies,
+    study_export,
     upload,
     viewer,
     worklist,
@@ -36,7 +38,13 @@ urlpatterns = [
     ),
     path("studies/", studies.studies, name="study-list"),
     path("studies/<str:study_instance_uid>/", studies.study, name="study"),
+    path(
+        "studies/<str:study_instance_uid>/export-deidentified.zip",
+        study_export.study_export_deidentified,
+        name="study-export-deidentified",
+    ),
     path("upload/", upload.upload, name="upload"),
+    path("audit/", audit.audit_log, name="audit-log"),
     path("analyses/<int:analysis_id>/viewer/", viewer.analysis_viewer, name="analysis-viewer"),
     path("reviews/<int:review_id>/", reviews.review, name="review"),
     path("reviews/<int:review_id>/start/", reviews.start, name="review-start"),

@@ -6,6 +6,7 @@ the process at start-up with a message naming the variable.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ VCF_AUDIT_NEGATIVE_PERCENT = env.get_int("VCF_AUDIT_NEGATIVE_PERCENT", default=5
 # A referral still new or in assessment after this many days is announced as overdue (once).
 VCF_REFERRAL_OVERDUE_DAYS = env.get_int("VCF_REFERRAL_OVERDUE_DAYS", default=7, minimum=1, maximum=365)
 VCF_PROGRESSION_MARGIN_PCT = env.get_int("VCF_PROGRESSION_MARGIN_PCT", default=10, minimum=1, maximum=100)
+VCF_TRUSTED_PROXIES = env.get_int("VCF_TRUSTED_PROXIES", default=0, minimum=0, maximum=10)  # audit client IP
 VCF_ANALYSIS_DEVICE = env.get_str("VCF_ANALYSIS_DEVICE", default="auto") or "auto"
 if VCF_ANALYSIS_DEVICE not in {"auto", "cpu", "cuda"}:
     raise env.EnvError(f"VCF_ANALYSIS_DEVICE={VCF_ANALYSIS_DEVICE!r}: use auto, cpu or cuda.")
@@ -92,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "vcfweb.middleware.AuthenticationRequiredMiddleware",
+    "studies.audit_middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -130,9 +133,36 @@ SESSION_COOKIE_AGE = env.get_int("SESSION_COOKIE_AGE_S", default=8 * 3600, minim
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Pages may not be framed; the viewer's ?embed=1 answers SAMEORIGIN itself (review comparison).
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS: on by default with DEBUG off; the demo and local development (DEBUG=1) run over plain http.
+SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.get_bool("SECURE_COOKIES", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.get_int(
+    "SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600, minimum=0, maximum=2 * 365 * 24 * 3600
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.get_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.get_bool("SECURE_HSTS_PRELOAD", default=False)
+# Preloading commits the whole registrable domain (usually the hospital's, not ours) to HTTPS in
+# every browser; leaving it off is a deliberate default, so its reminder (W021) is silenced.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+
+def _proxy_ssl_header(value: str | None) -> tuple[str, str] | None:
+    """``X-Forwarded-Proto`` -> ("HTTP_X_FORWARDED_PROTO", "https"). Only for a proxy that sets or
+    strips this header on every request: otherwise a client could claim HTTPS."""
+    if value is None:
+        return None
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", value):
+        raise env.EnvError(
+            f"SECURE_PROXY_SSL_HEADER={value!r} is not a header name; write e.g. X-Forwarded-Proto."
+        )
+    return "HTTP_" + value.upper().replace("-", "_"), "https"
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env.get_str("SECURE_PROXY_SSL_HEADER"))
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = env.get_str("TIME_ZONE", default="UTC") or "UTC"

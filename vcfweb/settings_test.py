@@ -11,6 +11,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijkl
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("VCF_DATA_DIR", tempfile.mkdtemp(prefix="vcf-test-data-"))
+# The test client and the live server speak plain http; cookies stay Secure as in production.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 from vcfweb.settings import *  # noqa: F403
 

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from studies.api import referrals, reviews, statistics, uploads, viewer, views
+from studies.api import audit, referrals, reviews, statistics, uploads, viewer, views
 
 urlpatterns = [
     path("me/", views.MeApi.as_view(), name="api-me"),
+    path("audit/", audit.AuditLogApi.as_view(), name="api-audit-log"),
     path("statistics/", statistics.StatisticsApi.as_view(), name="api-statistics"),
     path("studies/", views.StudyListApi.as_view(), name="api-study-list"),
     path("studies/<str:study_instance_uid>/", views.StudyDetailApi.as_view(), name="api-study-detail"),
