@@ -28,9 +28,29 @@ from studies.services.pacs import PacsError, check_connection, queue_pull
 PULL_NOW_DAYS = 7
 
 
+# Fields only a superuser may set: with them an administrator could grant itself any permission,
+# the clinical ones included (roles.py gives administrators none).
+SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
+
+
 @admin.register(User)
 class VcfUserAdmin(UserAdmin):
     list_display = ("username", "first_name", "last_name", "email", "is_staff", "is_active")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in SUPERUSER_ONLY_FIELDS]})
+            for title, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk and not request.user.is_superuser:
+            return (*readonly, "groups", "is_staff", "is_active")  # no one grants themselves a role
+        return readonly
 
 
 @admin.register(Patient)
@@ -288,3 +308,6 @@ class PacsConnectionAdmin(admin.ModelAdmin):
             "queue; a failure shows as the connection's last error.",
             messages.SUCCESS,
         )
+
+
+from studies import admin_audit  # noqa: E402, F401  (registers the read-only audit trail)

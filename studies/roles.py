@@ -70,8 +70,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "studies.view_user",
             "studies.add_user",
             "studies.change_user",
+            # Roles are defined here, in code: administrators assign them but cannot redefine them.
             "auth.view_group",
-            "auth.change_group",
             "studies.view_patient",
             "studies.view_study",
             "studies.view_series",

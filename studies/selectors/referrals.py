@@ -20,6 +20,7 @@ from studies.models import (
     User,
 )
 from studies.models.referral import OPEN_REFERRAL_STATUSES
+from studies.selectors.referral_access import referral_for
 
 ASSESS_PERMISSION = "studies.assess_referral"
 REFER_PERMISSION = "studies.refer_fracture"
@@ -211,6 +212,10 @@ class ReferralPage:
 
 
 def referral_page(*, referral_id: int, user: User) -> ReferralPage | None:
+    """None when there is no such referral or ``user`` may not see it (the API's rule: a radiologist
+    sees only referrals they raised or whose reviews they read)."""
+    if referral_for(user, referral_id) is None:
+        return None
     referral = (
         Referral.objects.select_related("patient", "referred_by", "decided_by").filter(pk=referral_id).first()
     )

@@ -79,7 +79,8 @@ def both_assessed(referral: Referral, users, first: str = "yes", second: str = "
 
 # Who may do what -------------------------------------------------------------------------------
 
-VIEW = {"junior": 200, "senior": 200, "ir": 200, "lead": 200, "admin": 403, "norole": 403}
+# The senior neither raised nor read this referral's review: like the API, the page does not exist for them.
+VIEW = {"junior": 200, "senior": 404, "ir": 200, "lead": 200, "admin": 403, "norole": 403}
 QUEUE = {"junior": 403, "senior": 403, "ir": 200, "lead": 200, "admin": 403, "norole": 403}
 CHANGE = {"junior": 403, "senior": 403, "lead": 403, "admin": 403, "norole": 403}
 

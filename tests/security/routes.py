@@ -1,0 +1,94 @@
+"""Every URL pattern with its real path for the matrix's objects (the kwargs filled with their ids)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from studies.models import Study
+from studies.roles import Role
+from tests.security.world import World
+
+ADMIN_APP_INDEX = "/admin/studies/"  # the app_list route is a regex over the registered apps
+ADMIN_UNKNOWN = "/admin/no-such-page/"  # the admin's catch-all route (its final_catch_all_view)
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str  # as tests/web/url_walk.py names it
+    route: str  # "/referrals/<int:referral_id>/"; a regex piece stays as it is
+
+
+def _walk(patterns: list, prefix: str, namespace: str) -> Iterator[Template]:
+    for entry in patterns:
+        piece = str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            child = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, prefix + piece, child)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed {piece}>"
+            yield Template(name=name, route="/" + prefix + piece)
+
+
+def templates() -> list[Template]:
+    return list(_walk(get_resolver().url_patterns, "", ""))
+
+
+def _kwargs(world: World, name: str) -> dict[str, str]:
+    instance = world.instance
+    analysis = world.review.analysis
+    values = {
+        "referral_id": world.referral.pk,
+        "review_id": world.review.pk,
+        "outcome_id": world.outcome.pk,
+        "analysis_id": world.prior_analysis_id if name == "review-compare" else analysis.pk,
+        "finding_id": world.finding_id,
+        "read_id": world.read.pk,
+        "study_instance_uid": (
+            instance.series.study if name == "study-export-deidentified" else analysis.series.study
+        ).study_instance_uid,
+        "study": instance.series.study.study_instance_uid,
+        "series": instance.series.series_instance_uid,
+        "sop": instance.sop_instance_uid,
+        "frame_list": "1",
+        "tag": "7FE00010",
+        "content_type_id": ContentType.objects.get_for_model(Study).pk,
+        "object_id": "",  # an admin object page: filled with that model's object below
+        "id": world.users[Role.ADMIN].pk,  # the admin's password page of a user
+    }
+    return {key: str(value) for key, value in values.items()}
+
+
+def _admin_object_id(route: str) -> str:
+    match = re.match(r"/admin/(\w+)/(\w+)/", route)
+    assert match, route
+    model = apps.get_model(match.group(1), match.group(2))
+    first = model._default_manager.order_by("pk").first()
+    assert first is not None, f"build one {model.__name__} in tests/security/world.py"
+    return str(first.pk)
+
+
+def real_path(world: World, template: Template) -> str:
+    if template.name == "admin:app_list":
+        return ADMIN_APP_INDEX
+    if template.name == "admin:<unnamed (?P<url>.*)$>":
+        return ADMIN_UNKNOWN
+    if template.name == "admin:view_on_site":
+        study = world.review.analysis.series.study
+        content_type = ContentType.objects.get_for_model(Study).pk
+        return f"/admin/r/{content_type}/{study.pk}/"
+    values = _kwargs(world, template.name)
+    if "<path:object_id>" in template.route:
+        values["object_id"] = _admin_object_id(template.route)
+
+    def fill(match: re.Match[str]) -> str:
+        return values[match.group(1)]
+
+    path = re.sub(r"<(?:\w+:)?(\w+)>", fill, template.route)
+    assert "<" not in path and "(" not in path, f"{template.name}: no example for {path}"
+    return path
