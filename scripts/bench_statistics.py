@@ -45,10 +45,27 @@ def setup_django(database_url: str) -> None:
     call_command("migrate", verbosity=0)
 
 
+def _document(vertebrae: int) -> dict[str, object]:
+    point = [12.345678, -160.123456, 1020.654321]
+    return {
+        "schema": "vcf-analysis/1",
+        "vertebrae": [
+            {
+                "label": f"V{i}",
+                "landmarks_lps_mm": {f"p{k}": point for k in range(6)},
+                "hu_roi": {"mean": 1.0},
+            }
+            for i in range(vertebrae)
+        ],
+        "log": ["stage finished in 0.123 s"] * 250,
+    }
+
+
 def build(analyses: int, findings_per: int, seed: int = 9) -> int:
     """Fill the database; returns the number of findings."""
     from studies.models import (
         Analysis,
+        AnalysisDocument,
         AnalysisStatus,
         CaseReview,
         Patient,
@@ -145,6 +162,11 @@ def build(analyses: int, findings_per: int, seed: int = 9) -> int:
             )
         )
     analysis_rows = Analysis.objects.bulk_create(rows, batch_size=BATCH)
+    # The pipeline's document (~12 kB per analysis, as for a real series) lives beside each row.
+    AnalysisDocument.objects.bulk_create(
+        [AnalysisDocument(analysis=analysis, body=_document(len(levels))) for analysis in analysis_rows],
+        batch_size=BATCH,
+    )
     vhl_of = {0: 8.0, 1: 22.0, 2: 32.0, 3: 45.0}
     finding_rows = [
         VertebraFinding(

@@ -30,7 +30,9 @@ chmod 755 "$pg_dir"
 pg_port="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 trap 'scripts/postgres.sh stop "$pg_dir"' EXIT
 database_url="$(scripts/postgres.sh start "$pg_dir" "$pg_port")"
-# tests/inference never touches a database (inference/ cannot import Django), and tests/listener and
-# tests/integration run real processes on their own SQLite files whatever DATABASE_URL says: once is enough.
+# tests/inference never touches a database (inference/ cannot import Django), and tests/listener, tests/load,
+# tests/integration and two fault tests run real processes on their own SQLite files whatever
+# DATABASE_URL says: once is enough.
 DATABASE_URL="$database_url" "$PY" -m pytest -p no:cacheprovider \
-    --ignore=tests/inference --ignore=tests/listener --ignore=tests/integration "$@"
+    --ignore=tests/inference --ignore=tests/listener --ignore=tests/integration --ignore=tests/load \
+    --ignore=tests/faults/test_worker_killed.py --ignore=tests/faults/test_analysis_save_lost.py "$@"

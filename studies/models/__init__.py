@@ -2,11 +2,13 @@
 
 from studies.models.analysis import (
     Analysis,
+    AnalysisDocument,
     AnalysisStatus,
     FindingCorrection,
     FindingStatus,
     VertebraFinding,
 )
+from studies.models.audit import AppendOnlyError, AuditAction, AuditEvent
 from studies.models.capabilities import Capability
 from studies.models.imaging import Instance, Series, Study, StudySource
 from studies.models.pacs import PacsAuth, PacsConnection
@@ -41,7 +43,11 @@ from studies.models.vertebrae import VertebraLevel
 __all__ = [
     "REFERRAL_TRANSITIONS",
     "Analysis",
+    "AnalysisDocument",
     "AnalysisStatus",
+    "AppendOnlyError",
+    "AuditAction",
+    "AuditEvent",
     "CancerSite",
     "Capability",
     "CaseDecision",

@@ -36,9 +36,6 @@ class Analysis(models.Model):
     mean_hu = models.FloatField("mean HU", null=True, blank=True)
     bone_density_levels = models.JSONField(default=list, blank=True)
     timings = models.JSONField(default=dict, blank=True, help_text="Seconds per stage.")
-    result = models.JSONField(
-        null=True, blank=True, help_text="The pipeline's vcf-analysis/1 document, as produced."
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -110,6 +107,20 @@ def _grade_matches_height_loss() -> Q:
     )
 
 
+class AnalysisDocument(models.Model):
+    """The pipeline's vcf-analysis/1 document, as produced, beside its analysis rather than in it: at
+    about 12 kB it would fill a database page per analysis row and slow every query that scans
+    analyses (worklist, statistics). Written once, with the findings, by ``save_result``."""
+
+    analysis = models.OneToOneField(
+        Analysis, on_delete=models.CASCADE, primary_key=True, related_name="document"
+    )
+    body = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"document of analysis {self.analysis_id}"
+
+
 class VertebraFinding(models.Model):
     """What the pipeline measured on one vertebra. Never edited: corrections live apart."""
 
@@ -140,6 +151,9 @@ class VertebraFinding(models.Model):
 
     class Meta:
         ordering = ("analysis", "level")
+        # The worklist asks, for every review, whether a flagged vertebra is uncertain: answered
+        # from this index alone, without reading the (wide) finding rows.
+        indexes = [models.Index(fields=["analysis", "uncertain", "grade"], name="finding_uncertain_idx")]
         constraints = [
             models.UniqueConstraint(fields=["analysis", "level"], name="finding_one_per_level"),
             models.CheckConstraint(

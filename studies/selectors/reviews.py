@@ -21,6 +21,14 @@ from studies.models import (
 )
 
 REVIEW_STATES = ("unread", "reading", "consensus", "closed")
+# Columns no worklist row shows; loaded on access should anything ever read them.
+WORKLIST_UNUSED = (
+    "analysis__timings",
+    "analysis__bone_density_levels",
+    "analysis__exclusion_reasons",
+    "analysis__error",
+    "analysis__series__study__report_text",
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,9 @@ def worklist(filters: WorklistFilters) -> QuerySet[CaseReview]:
     return (
         filtered_reviews(filters)
         .select_related("analysis__series__study__patient", "first_reader", "second_reader")
+        # The database sorts every matching row before the page is cut: leave the bulky columns
+        # (timings, exclusion reasons, the report text) out of it.
+        .defer(*WORKLIST_UNUSED)
         .order_by(
             "-analysis__max_grade",
             "analysis__series__study__study_date",

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from studies.models import CaseReview, FindingStatus, Read, ReadKind, ReviewStatus, User, VertebraFinding
 from studies.roles import Role
-from studies.selectors.reviews import WorklistFilters, worklist, worklist_counts
+from studies.selectors.reviews import WorklistFilters, filtered_reviews, worklist, worklist_counts
 
 REVIEWER_ROLES = (Role.RADIOLOGIST, Role.SENIOR_RADIOLOGIST)
 
@@ -83,15 +83,29 @@ class OptionCounts:
 
 
 def option_counts(filters: WorklistFilters, *, me: User) -> OptionCounts:
-    """Four aggregate queries, whatever the filters."""
-    counts = worklist_counts(filters)
-    kind = worklist_counts(replace(filters, audit=None))
-    anyone = worklist_counts(replace(filters, reader_id=None))
-    mine = worklist_counts(replace(filters, reader_id=me.pk))
+    """One aggregate query per distinct (reader, kind) pair, at most three, and "me" a plain count:
+    without filters one aggregate and one count."""
+    done: dict[tuple[int | None, bool | None], dict[str, int]] = {}
+
+    def counted(these: WorklistFilters) -> dict[str, int]:
+        # worklist_counts reads only the reader and kind filters of what it is given.
+        key = (these.reader_id, these.audit)
+        if key not in done:
+            done[key] = worklist_counts(these)
+        return done[key]
+
+    counts = counted(filters)
+    kind = counted(replace(filters, audit=None))
+    anyone = counted(replace(filters, reader_id=None))
+    mine_key = (me.pk, filters.audit)
+    if mine_key in done:
+        mine = done[mine_key]["all"]
+    else:
+        mine = filtered_reviews(WorklistFilters(reader_id=me.pk, audit=filters.audit)).count()
     return OptionCounts(
         counts=counts,
         by_kind={"": kind["all"], "flagged": kind["all"] - kind["audit"], "audit": kind["audit"]},
-        by_reader={"": anyone["all"], "me": mine["all"]},
+        by_reader={"": anyone["all"], "me": mine},
     )
 
 

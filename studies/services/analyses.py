@@ -4,8 +4,9 @@ One Analysis row per (series, model version). Every state change is a compare-an
 checks the row count, so two workers, a re-delivered task or an admin's re-queue can never both
 win. A run is tied to its attempt number: only the attempt that claimed the row may report
 progress, fail it or save results, and results replace earlier findings in one transaction.
-django-q2 re-delivers a task whose worker died; each delivery counts as an attempt, and past
-``VCF_ANALYSIS_MAX_ATTEMPTS`` the analysis fails for good (an admin can re-queue it).
+django-q2 re-delivers a task whose worker died, or that failed outside the pipeline (its failures
+are not acknowledged); each delivery counts as an attempt, and past ``VCF_ANALYSIS_MAX_ATTEMPTS``
+the analysis fails for good (an admin can re-queue it).
 """
 
 from __future__ import annotations
@@ -22,7 +23,16 @@ from django.utils import timezone
 from inference.dicom import DicomLoadError, check_protocol, scan_series, unreadable_decision
 from inference.pipeline.result import AnalysisResult
 from studies.ingest.store import DicomStore
-from studies.models import Analysis, AnalysisStatus, FindingStatus, Series, VertebraFinding, VertebraLevel
+from studies.models import (
+    Analysis,
+    AnalysisDocument,
+    AnalysisStatus,
+    FindingStatus,
+    Series,
+    VertebraFinding,
+    VertebraLevel,
+)
+from studies.services.audit import record_system_change
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +60,12 @@ class AnalysisClaimError(Exception):
 def _enqueue(analysis_id: int) -> None:
     from django_q.tasks import async_task
 
-    async_task(RUN_TASK, analysis_id, task_name=f"analysis-{analysis_id}", group="analysis")
+    # The pipeline's own errors end as a failed analysis and a successful task; a task that fails
+    # did so around it (the database went away while claiming or saving) and left the analysis
+    # running. Unacknowledged, it is handed out again after Q_CLUSTER["retry"] and claimed anew.
+    async_task(
+        RUN_TASK, analysis_id, task_name=f"analysis-{analysis_id}", group="analysis", ack_failure=False
+    )
 
 
 def series_received(*, series_ids: Iterable[int], model_version: str) -> list[Analysis]:
@@ -230,12 +245,13 @@ def save_result(*, analysis_id: int, attempt: int, result: AnalysisResult) -> bo
             mean_hu=density.get("mean_hu"),
             bone_density_levels=list(density.get("levels") or []),
             timings=document["timings_s"],
-            result=document,
             stage="",
             progress=1.0,
             error="",
             finished_at=timezone.now(),
         )
+        AnalysisDocument.objects.update_or_create(analysis=analysis, defaults={"body": document})
+        record_system_change(target_kind="analysis", target_id=analysis.pk)
     return True
 
 

@@ -180,4 +180,8 @@ def test_a_pulled_series_is_analysed_by_the_queued_task(
     assert queued is not None and queued.status == AnalysisStatus.QUEUED
     assert tasks.run_analysis(queued.pk) == AnalysisStatus.DONE  # what the worker runs, same process
     done = Analysis.objects.get(pk=queued.pk)
-    assert done.eligible is True and done.result is not None and done.findings.count() > 0
+    assert (
+        done.eligible is True
+        and done.document.body["schema"] == "vcf-analysis/1"
+        and done.findings.count() > 0
+    )

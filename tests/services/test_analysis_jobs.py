@@ -74,7 +74,7 @@ def test_run_saves_findings_once_and_a_rerun_replaces_them(queued: Analysis, ana
     assert done is not None and done.status == AnalysisStatus.DONE, done.error if done else None
     assert stages[0] == "load:0.00" and any(s.startswith("landmarks") for s in stages)
     first = VertebraFinding.objects.filter(analysis=done).count()
-    assert first >= 4 and done.result["schema"] == "vcf-analysis/1" and done.progress == 1.0
+    assert first >= 4 and done.document.body["schema"] == "vcf-analysis/1" and done.progress == 1.0
     assert done.positive is True and done.max_grade == 2  # the phantom's L1 wedge of 35 %
     Analysis.objects.filter(pk=done.pk).update(status=AnalysisStatus.FAILED, error="pretend")
     requeue_analysis(analysis_id=done.pk)
