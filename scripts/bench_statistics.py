@@ -37,6 +37,7 @@ def setup_django(database_url: str) -> None:
     os.environ.setdefault("SECRET_KEY", "bench-statistics-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")  # the test client speaks plain http
     import django
 
     django.setup()

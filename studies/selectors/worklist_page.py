@@ -28,6 +28,9 @@ def worklist_rows(filters: WorklistFilters) -> QuerySet[CaseReview]:
         VertebraFinding.objects.filter(status=FindingStatus.MEASURED)
         .filter(Q(grade__gte=1) | Q(latest_correction__grade__gte=1))
         .select_related("latest_correction")
+        # What a row shows: level and grade (the pipeline's or the latest correction's); not the
+        # landmark and ROI documents.
+        .only("analysis_id", "level", "grade", "latest_correction__grade")
         .order_by("level")
     )
     reads = Read.objects.select_related("reader").order_by("created_at", "id")
