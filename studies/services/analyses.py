@@ -201,10 +201,7 @@ def run_analysis(*, analysis_id: int, analyzer: AnalyzerLike) -> Analysis | None
         message = f"{type(error).__name__}: {error}"[:ERROR_MAX_CHARS]
         mine.update(status=AnalysisStatus.FAILED, error=message, stage="", finished_at=timezone.now())
         return Analysis.objects.get(pk=analysis_id)
-    if save_result(analysis_id=analysis_id, attempt=attempt, result=result):
-        from studies.services.reviews import open_review
-
-        open_review(analysis_id=analysis_id)
+    save_result(analysis_id=analysis_id, attempt=attempt, result=result)
     _warm_viewer_metadata(analysis.series)
     return Analysis.objects.get(pk=analysis_id)
 
@@ -220,8 +217,9 @@ def _warm_viewer_metadata(series: Series) -> None:
 
 
 def save_result(*, analysis_id: int, attempt: int, result: AnalysisResult) -> bool:
-    """Replace the analysis' findings with ``result`` in one transaction; only the attempt that
-    holds the row may do it. Returns False when it no longer does (nothing is written)."""
+    """Replace the analysis' findings with ``result`` and open its review, in one transaction; only
+    the attempt that holds the row may do it. Returns False when it no longer does (nothing is
+    written)."""
     document = result.to_json_dict()
     with transaction.atomic():
         analysis = (
@@ -252,6 +250,11 @@ def save_result(*, analysis_id: int, attempt: int, result: AnalysisResult) -> bo
         )
         AnalysisDocument.objects.update_or_create(analysis=analysis, defaults={"body": document})
         record_system_change(target_kind="analysis", target_id=analysis.pk)
+        # In the same transaction: a worker dying in between must not leave a finished analysis that
+        # no one will ever review (a re-delivered task finds the analysis done and does nothing).
+        from studies.services.reviews import open_review
+
+        open_review(analysis_id=analysis.pk)
     return True
 
 

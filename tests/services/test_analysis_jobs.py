@@ -131,3 +131,30 @@ def _folder(analysis: Analysis) -> Path:
     from studies.ingest.store import DicomStore
 
     return DicomStore().absolute(Series.objects.get(pk=analysis.series_id).storage_dir)
+
+
+def test_results_and_review_are_saved_together(
+    queued: Analysis, analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If opening the review fails, the results are not saved either: the re-delivered task redoes
+    both, so no finished analysis is left without its review."""
+    from django.db import OperationalError
+
+    from studies.models import AnalysisDocument, CaseReview
+    from studies.services import reviews
+
+    def lost(**kwargs: Any) -> None:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(reviews, "open_review", lost)
+    with pytest.raises(OperationalError):
+        run_analysis(analysis_id=queued.pk, analyzer=analyzer)
+    between = Analysis.objects.get(pk=queued.pk)
+    assert (between.status, between.attempts) == (AnalysisStatus.RUNNING, 1)
+    assert not VertebraFinding.objects.filter(analysis=between).exists()
+    assert not AnalysisDocument.objects.filter(analysis=between).exists()
+
+    monkeypatch.undo()
+    done = run_analysis(analysis_id=queued.pk, analyzer=analyzer)  # the task, handed out again
+    assert done is not None and done.status == AnalysisStatus.DONE and done.attempts == 2
+    assert CaseReview.objects.filter(analysis=done).count() == 1
