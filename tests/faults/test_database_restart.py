@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.faults.cluster import start, stop
 from tests.faults.postgres import PROJECT_ROOT, PostgresServer, postgres_reason
 from tests.pacs.orthanc import free_port
 from tests.services.conftest import dicom_files, write_series
@@ -111,26 +111,6 @@ def postgres() -> Iterator[PostgresServer]:
         server.stop()
 
 
-def _start(command: list[str], environ: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        command,
-        cwd=PROJECT_ROOT,
-        env=environ,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-
-
 def _wait_until_listening(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -162,8 +142,8 @@ def test_web_and_worker_survive_a_database_restart(
     log = tmp_path / "servers.log"
     port = free_port()
     # One thread serves every request, so a persistent connection really is reused across the restart.
-    web = _start([*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"], environ, log)
-    worker = _start([*manage, "qcluster"], environ, log)
+    web = start([*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"], environ, log)
+    worker = start([*manage, "qcluster"], environ, log)
     try:
         _wait_until_listening(port, web, log)
         client = subprocess.run(
@@ -182,8 +162,8 @@ def test_web_and_worker_survive_a_database_restart(
             timeout=400,
         )
     finally:
-        _stop(worker)
-        _stop(web)
+        stop(worker)
+        stop(web)
     assert client.returncode == 0, client.stderr[-3000:] + log.read_text()[-3000:]
     out = json.loads(client.stdout.strip().splitlines()[-1])
     done = [True, "0 overdue referral(s) announced"]
