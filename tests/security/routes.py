@@ -1,42 +1,19 @@
-"""Every URL pattern with its real path for the matrix's objects (the kwargs filled with their ids)."""
+"""Every URL pattern's real path for the matrix's objects (the kwargs filled with their ids)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from studies.models import Study
 from studies.roles import Role
 from tests.security.world import World
+from tests.web.url_walk import Route
 
 ADMIN_APP_INDEX = "/admin/studies/"  # the app_list route is a regex over the registered apps
 ADMIN_UNKNOWN = "/admin/no-such-page/"  # the admin's catch-all route (its final_catch_all_view)
-
-
-@dataclass(frozen=True)
-class Template:
-    name: str  # as tests/web/url_walk.py names it
-    route: str  # "/referrals/<int:referral_id>/"; a regex piece stays as it is
-
-
-def _walk(patterns: list, prefix: str, namespace: str) -> Iterator[Template]:
-    for entry in patterns:
-        piece = str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            child = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _walk(entry.url_patterns, prefix + piece, child)
-        elif isinstance(entry, URLPattern):
-            name = f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed {piece}>"
-            yield Template(name=name, route="/" + prefix + piece)
-
-
-def templates() -> list[Template]:
-    return list(_walk(get_resolver().url_patterns, "", ""))
 
 
 def _kwargs(world: World, name: str) -> dict[str, str]:
@@ -73,7 +50,7 @@ def _admin_object_id(route: str) -> str:
     return str(first.pk)
 
 
-def real_path(world: World, template: Template) -> str:
+def real_path(world: World, template: Route) -> str:
     if template.name == "admin:app_list":
         return ADMIN_APP_INDEX
     if template.name == "admin:<unnamed (?P<url>.*)$>":

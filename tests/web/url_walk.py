@@ -20,7 +20,8 @@ _SAMPLE_BY_CONVERTER = {
 @dataclass(frozen=True)
 class Route:
     name: str
-    path: str
+    path: str  # an example path: converters filled with samples
+    route: str = ""  # the pattern as written: "/referrals/<int:referral_id>/"; regex pieces as they are
 
 
 def _example(route: str) -> str:
@@ -39,18 +40,18 @@ def _regex_example(regex: str) -> str:
     return text.replace("?", "")
 
 
-def _walk(patterns: list, prefix: str, namespace: str) -> Iterator[Route]:
+def _walk(patterns: list, prefix: str, raw_prefix: str, namespace: str) -> Iterator[Route]:
     for entry in patterns:
         pattern = entry.pattern
         raw = str(pattern)
         piece = _regex_example(pattern.regex.pattern) if raw.startswith("^") else _example(raw)
         if isinstance(entry, URLResolver):
             child_ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _walk(entry.url_patterns, prefix + piece, child_ns)
+            yield from _walk(entry.url_patterns, prefix + piece, raw_prefix + raw, child_ns)
         elif isinstance(entry, URLPattern):
             name = f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed {raw}>"
-            yield Route(name=name, path="/" + prefix + piece)
+            yield Route(name=name, path="/" + prefix + piece, route="/" + raw_prefix + raw)
 
 
 def all_routes() -> list[Route]:
-    return list(_walk(get_resolver().url_patterns, "", ""))
+    return list(_walk(get_resolver().url_patterns, "", "", ""))
