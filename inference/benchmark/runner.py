@@ -46,6 +46,7 @@ class Tally:
     vhl: list[tuple[float, float]] = field(default_factory=list)
     hu: list[tuple[float, float]] = field(default_factory=list)
     stage_seconds: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: list[dict[str, Any]] = field(default_factory=list)  # one entry per wrong vertebra, for analysis
 
 
 def _match(truth: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
@@ -65,7 +66,14 @@ def _match(truth: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> dict
     return matched
 
 
-def score_case(tally: Tally, truth: dict[str, Any], result: dict[str, Any]) -> None:
+def score_case(tally: Tally, truth: dict[str, Any], result: dict[str, Any], case: str = "") -> None:
+    def error(kind: str, true: dict[str, Any], guess: dict[str, Any] | None) -> None:
+        entry = {"case": case, "kind": kind, "label": true["label"], "true_vhl_pct": true["height_loss_pct"]}
+        if guess is not None:
+            entry |= {"predicted_label": guess["label"], "measured_vhl_pct": guess["height_loss_pct"]}
+            entry |= {"status": guess["status"], "uncertain": guess["uncertain"]}
+        tally.errors.append(entry)
+
     true_vertebrae = [v for v in truth["vertebrae"] if v["label"] in GRADABLE_LABELS]
     predicted = result["vertebrae"]
     matched = _match(true_vertebrae, predicted)
@@ -75,12 +83,15 @@ def score_case(tally: Tally, truth: dict[str, Any], result: dict[str, Any]) -> N
         guess = matched.get(index)
         tally.labels_total += 1
         if guess is None:
+            error("not_found", true, None)
             if true["status"] == "measured" and (true["grade"] or 0) >= 1:
                 tally.vertebra_fn += 1
             elif true["status"] == "measured":
                 tally.vertebra_tn += 1
             continue
         tally.labels_right += guess["label"] == true["label"]
+        if guess["label"] != true["label"]:
+            error("mislabelled", true, guess)
         tally.centroid_errors.append(
             float(np.linalg.norm(np.subtract(true["centroid_lps_mm"], guess["centroid_lps_mm"])))
         )
@@ -94,6 +105,8 @@ def score_case(tally: Tally, truth: dict[str, Any], result: dict[str, Any]) -> N
         else:
             tally.vertebra_fp += guessed_positive
             tally.vertebra_tn += not guessed_positive
+        if true_positive != guessed_positive:
+            error("fracture_missed" if true_positive else "false_fracture", true, guess)
         if guess["grade"] is not None:
             tally.grades.append((int(true["grade"]), int(guess["grade"])))
             tally.vhl.append((float(true["height_loss_pct"]), float(guess["height_loss_pct"])))
@@ -126,6 +139,7 @@ class BenchmarkReport:
     seconds_per_stage: dict[str, float]
     peak_memory_mb: float
     model_version: str
+    errors: tuple[dict[str, Any], ...] = ()
 
     def to_json_dict(self) -> dict[str, Any]:
         def proportion(p: Proportion) -> dict[str, Any]:
@@ -149,6 +163,7 @@ class BenchmarkReport:
             "uncertain_share": proportion(self.uncertain_share),
             "seconds_per_case": self.seconds_per_stage,
             "peak_memory_mb": self.peak_memory_mb,
+            "errors": list(self.errors),
         }
 
 
@@ -171,6 +186,7 @@ def summarise(tally: Tally, *, cases: int, model_version: str) -> BenchmarkRepor
         seconds_per_stage={k: round(float(np.mean(v)), 3) for k, v in tally.stage_seconds.items()},
         peak_memory_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1),
         model_version=model_version,
+        errors=tuple(tally.errors),
     )
 
 
@@ -185,8 +201,13 @@ def run_benchmark(analyzer: Analyzer, *, cases: int, seed: int, progress: bool =
             write_phantom(phantom, folder)
             truth = phantom.truth
             result = analyzer.analyze_folder(folder, ignore_protocol=True).to_json_dict()
-            score_case(tally, truth, result)
+            score_case(tally, truth, result, case=f"{number}: seed {spec.seed}, {_field_of_view(truth)}")
             if progress:
                 took = time.perf_counter() - started
                 print(f"case {number}/{cases}: seed {spec.seed}, {took:.1f} s", flush=True)
     return summarise(tally, cases=cases, model_version=analyzer.model_version)
+
+
+def _field_of_view(truth: dict[str, Any]) -> str:
+    labels = [v["label"] for v in truth["vertebrae"]]
+    return f"{labels[0]}-{labels[-1]}" if labels else "no vertebrae"

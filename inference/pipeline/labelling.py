@@ -19,7 +19,7 @@ from inference.geometry import ALL_LABELS
 
 @dataclass(frozen=True)
 class LabelDecoderSettings:
-    spacing_weight: float = 4.0  # penalty per squared step mismatch between labels and distance
+    spacing_weight: float = 8.0  # penalty per squared step mismatch between labels and distance
     missed_cost: float = 1.0  # prior cost of each vertebra missed between two candidates
     max_step: int = 3  # largest label step between consecutive kept candidates
     drop_cost: float = 8.0  # cost of dropping a candidate with confidence 1 (scaled by confidence)

@@ -27,6 +27,7 @@ from inference.nets.detector import DetectorConfig, VertebraDetector, build_dete
 from inference.nets.level_calibrator import LevelCalibrator, build_calibrator
 from inference.pipeline.labelling import LabelDecoderSettings, class_log_probs, decode_labels
 from inference.pipeline.resample import AIR_HU, WorkingGrid, normalise_hu, resample_to_grid
+from inference.pipeline.rib_context import rib_profiles
 
 
 class HasHu(Protocol):
@@ -49,6 +50,7 @@ class DetectorMaps:
     grid: WorkingGrid
     heat: np.ndarray  # [z, y, x] in 0-1
     class_probs: np.ndarray  # [K, z, y, x], softmax over background + levels
+    hu: np.ndarray | None = None  # [z, y, x], the CT on the working grid (for the rib profiles)
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,7 @@ class VertebraLocator:
         grid = WorkingGrid.covering(volume.hu.shape, volume.affine, self.config.spacing_mm)
         hu = resample_to_grid(volume.hu, volume.affine, grid)
         heat, probs = self._run(normalise_hu(hu))
-        return DetectorMaps(grid, heat, probs)
+        return DetectorMaps(grid, heat, probs, hu)
 
     @torch.inference_mode()
     def _run(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -193,7 +195,15 @@ def candidates_from_maps(
         [mean_class_probs(maps.class_probs, p.zyx, settings.class_radius_mm / spacing) for p in peaks]
     )
     confidences = np.array([min(1.0, max(0.0, p.value)) for p in peaks])
-    log_probs = class_log_probs(probs) if calibrator is None else calibrator.log_probs(probs, confidences)
+    if calibrator is None:
+        log_probs = class_log_probs(probs)
+    else:
+        profiles = None
+        if calibrator.needs_rib_profiles:
+            if maps.hu is None:
+                raise ValueError("the level calibrator needs the working-grid CT in DetectorMaps.hu")
+            profiles = rib_profiles(maps.hu, spacing, np.array([p.zyx for p in peaks]))
+        log_probs = calibrator.log_probs(probs, confidences, profiles)
     labels = decode_labels(log_probs, centroids, confidences, decoder, foreground=1.0 - probs[:, 0])
     return [
         VertebraCandidate(ALL_LABELS[label], centroids[k], float(confidences[k]))

@@ -3,7 +3,8 @@
 The detector runs over a fresh set of phantoms it never trained on (same generator and
 augmentations, another seed); every heat-map peak that lies within ``MATCH_MM`` of a true centroid
 becomes one example (features of the peak and its neighbours → true level). The multinomial
-logistic regression is fitted full-batch with Adam and an L2 penalty, deterministically.
+logistic regression is fitted full-batch with Adam, an L2 penalty and a loss against reading whole
+columns shifted by a level, deterministically.
 
     python -m inference.training.train_calibrator --detector DIR/detector.pt --out DIR --seed 0
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,8 @@ from inference.geometry import ALL_LABELS
 from inference.nets.checkpoint import save_checkpoint
 from inference.nets.level_calibrator import CalibratorConfig, LevelCalibrator, level_features
 from inference.pipeline.localise import VertebraLocator, find_peaks, mean_class_probs
+from inference.pipeline.rib_context import N_RINGS, rib_profiles
+from inference.training.column_loss import ColumnShiftLoss
 from inference.training.detector_data import DetectorData, WorkingSample
 from inference.training.train_detector import DEFAULT_CACHE
 
@@ -38,6 +42,7 @@ class CalibratorSettings:
     steps: int = 3000
     lr: float = 0.005
     l2: float = 1e-3
+    column_weight: float = 1.0
 
 
 class _WorkingVolume:
@@ -48,6 +53,9 @@ class _WorkingVolume:
         self.affine = np.diag([spacing_mm, spacing_mm, spacing_mm, 1.0])
 
 
+CONFIG = CalibratorConfig(rib_rings=N_RINGS)
+
+
 def examples(
     locator: VertebraLocator, sample: WorkingSample, spacing_mm: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -55,14 +63,16 @@ def examples(
     settings = locator.settings
     peaks = find_peaks(maps.heat, maps.grid.spacing_mm, settings)
     if not peaks:
-        return np.zeros((0, CalibratorConfig().n_features), np.float32), np.zeros(0, np.int64)
+        return np.zeros((0, CONFIG.n_features), np.float32), np.zeros(0, np.int64)
     centroids = np.array([maps.grid.index_to_lps(p.zyx) for p in peaks])
     order = np.argsort(-centroids[:, 2], kind="stable")
     peaks = [peaks[k] for k in order]
     centroids = centroids[order]
     radius = settings.class_radius_mm / maps.grid.spacing_mm
     probs = np.array([mean_class_probs(maps.class_probs, p.zyx, radius) for p in peaks])
-    features = level_features(probs, np.array([min(1.0, p.value) for p in peaks]))
+    assert maps.hu is not None
+    profiles = rib_profiles(maps.hu, maps.grid.spacing_mm, np.array([p.zyx for p in peaks]))
+    features = level_features(probs, np.array([min(1.0, p.value) for p in peaks]), profiles)
     truth = sample.centroids_zyx[:, ::-1] * spacing_mm  # (x, y, z) mm on the same isotropic grid
     rows, labels = [], []
     for k, centroid in enumerate(centroids):
@@ -74,13 +84,25 @@ def examples(
     return np.array(rows, np.float32).reshape(-1, features.shape[1]), np.array(labels, np.int64)
 
 
-def fit(features: np.ndarray, labels: np.ndarray, settings: CalibratorSettings, seed: int) -> LevelCalibrator:
+def fit(
+    columns: Sequence[tuple[np.ndarray, np.ndarray]],
+    settings: CalibratorSettings,
+    seed: int,
+    config: CalibratorConfig = CONFIG,
+) -> LevelCalibrator:
+    """Fit on (features, true levels) of each training column: per-vertebra cross-entropy plus
+    ``settings.column_weight`` times the column-shift loss (``inference.training.column_loss``)."""
     torch.manual_seed(seed)
-    model = LevelCalibrator()
+    model = LevelCalibrator(config)
     optimiser = torch.optim.Adam(model.parameters(), lr=settings.lr)
-    x, y = torch.from_numpy(features), torch.from_numpy(labels)
+    x = torch.from_numpy(np.concatenate([features for features, _ in columns]))
+    y = torch.from_numpy(np.concatenate([labels for _, labels in columns]))
+    column_loss = ColumnShiftLoss([labels for _, labels in columns], config.n_levels)
     for step in range(settings.steps):
-        loss = F.cross_entropy(model(x), y) + settings.l2 * (model.linear.weight**2).sum()
+        log_probs = torch.log_softmax(model(x), dim=1)
+        loss = F.nll_loss(log_probs, y) + settings.l2 * (model.linear.weight**2).sum()
+        if settings.column_weight:
+            loss = loss + settings.column_weight * column_loss(log_probs)
         optimiser.zero_grad(set_to_none=True)
         loss.backward()
         optimiser.step()
@@ -102,13 +124,11 @@ def train_calibrator(
     settings = settings or CalibratorSettings()
     locator = VertebraLocator(detector_path, device)
     data = DetectorData(seed + SEED_OFFSET, cache_dir, spacing_mm=locator.config.spacing_mm)
-    parts = [examples(locator, data.sample(index), data.spacing_mm) for index in range(settings.phantoms)]
-    features = np.concatenate([p[0] for p in parts])
-    labels = np.concatenate([p[1] for p in parts])
-    log.info("calibrator: %d examples from %d phantoms", len(labels), settings.phantoms)
-    model = fit(features, labels, settings, seed)
-    version = f"levels-lr-{settings.phantoms}ph-seed{seed}"
-    config = CalibratorConfig().to_dict()
+    columns = [examples(locator, data.sample(index), data.spacing_mm) for index in range(settings.phantoms)]
+    log.info("calibrator: %d examples from %d phantoms", sum(len(c[1]) for c in columns), settings.phantoms)
+    model = fit(columns, settings, seed)
+    version = f"levels-lr-ribs{CONFIG.rib_rings}-column-{settings.phantoms}ph-seed{seed}"
+    config = CONFIG.to_dict()
     return save_checkpoint(Path(out) / "levels.pt", model, version=version, config=config)
 
 

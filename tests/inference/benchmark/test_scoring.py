@@ -47,3 +47,38 @@ def test_scores_detection_labelling_and_grades() -> None:
     assert report.case_ppv.value == 1.0
     assert report.vhl_agreement is None or report.vhl_agreement.n == 2
     assert report.seconds_per_stage == {"total": 2.0}
+
+
+def test_every_wrong_vertebra_is_listed_with_its_case() -> None:
+    truth = {
+        "positive": True,
+        "vertebrae": [
+            vertebra("T11", 30.0, 0),
+            vertebra("T12", 0.0, 1, vhl=21.9),
+            vertebra("L1", -30.0, 0),
+            vertebra("L2", -60.0, 3, vhl=64.0),
+        ],
+    }
+    result = {
+        "positive": True,
+        "timings_s": {"total": 2.0},
+        "vertebrae": [
+            vertebra("T11", 31.0, 0),
+            vertebra("T12", 1.0, 0, vhl=19.7),  # a fracture measured just under 20 %
+            vertebra("L2", -30.0, 2, vhl=34.0),  # L1 labelled L2 and graded although intact
+        ],
+    }
+    tally = Tally()
+    score_case(tally, truth, result, case="7: seed 5, T11-L2")
+    errors = summarise(tally, cases=1, model_version="test").to_json_dict()["errors"]
+    kinds = sorted((e["label"], e["kind"]) for e in errors)
+    assert kinds == [
+        ("L1", "false_fracture"),
+        ("L1", "mislabelled"),
+        ("L2", "not_found"),
+        ("T12", "fracture_missed"),
+    ]
+    missed = next(e for e in errors if e["kind"] == "fracture_missed")
+    assert missed["case"] == "7: seed 5, T11-L2"
+    assert (missed["true_vhl_pct"], missed["measured_vhl_pct"]) == (21.9, 19.7)
+    assert next(e for e in errors if e["kind"] == "mislabelled")["predicted_label"] == "L2"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
 
 from inference.geometry import ALL_LABELS
@@ -43,14 +44,15 @@ def test_fit_learns_a_shifted_reading_and_is_deterministic(tmp_path: Path) -> No
     # A detector that always reads one level too high: the calibrator must learn to shift it back.
     rng = np.random.default_rng(0)
     starts = rng.integers(1, 10, size=60)
-    rows, labels = [], []
+    columns = []
     for start in starts:
         truth = list(range(int(start), int(start) + 6))
-        rows.append(level_features(one_hot_probs([t + 1 for t in truth]), np.full(6, 0.9)))
-        labels.extend(truth)
-    x, y = np.concatenate(rows), np.array(labels)
+        columns.append(
+            (level_features(one_hot_probs([t + 1 for t in truth]), np.full(6, 0.9)), np.array(truth))
+        )
     settings = CalibratorSettings(steps=300)
-    first, second = fit(x, y, settings, seed=1), fit(x, y, settings, seed=1)
+    config = CalibratorConfig()
+    first, second = fit(columns, settings, 1, config), fit(columns, settings, 1, config)
     assert torch.equal(first.linear.weight, second.linear.weight)
     test = level_features(one_hot_probs([6, 7, 8]), np.full(3, 0.9))
     assert list(first.log_probs(one_hot_probs([6, 7, 8]), np.full(3, 0.9)).argmax(axis=1)) == [5, 6, 7]
@@ -62,6 +64,40 @@ def test_fit_learns_a_shifted_reading_and_is_deterministic(tmp_path: Path) -> No
     assert version == "levels-test" and torch.equal(loaded.linear.weight, first.linear.weight)
 
 
+def test_rib_profiles_place_the_last_rib_bearing_vertebra() -> None:
+    # A detector that cannot tell the levels apart at all: only the rib profiles (bone beside the
+    # thoracic bodies, none beside the lumbar ones) say where T12 is.
+    flat = np.full((6, N_LEVELS + 1), 1.0 / (N_LEVELS + 1))
+    t12 = ALL_LABELS.index("T12")
+    columns = []
+    for start in range(t12 - 5, t12 + 1):
+        truth = list(range(start, start + 6))
+        ribs = np.array([[0.0 if level <= t12 else -6.0] * 4 for level in truth])
+        columns.append((level_features(flat, np.full(6, 0.9), ribs), np.array(truth)))
+    config = CalibratorConfig(rib_rings=4)
+    model = fit(columns, CalibratorSettings(steps=400), 0, config)
+    ribs = np.array([[0.0] * 4] * 3 + [[-6.0] * 4] * 3)
+    predicted = model.log_probs(flat, np.full(6, 0.9), ribs).argmax(axis=1)
+    assert predicted[2] == t12 and predicted[3] == t12 + 1
+
+
+def test_rib_features_are_relative_to_the_column() -> None:
+    # Denser or thinner ribs in another patient shift every profile alike; the features do not move.
+    probs = one_hot_probs([10, 11, 12])
+    ribs = np.array([[-3.0, -4.0], [-3.5, -6.0], [-3.2, -6.5]])
+    assert np.array_equal(
+        level_features(probs, np.full(3, 0.9), ribs), level_features(probs, np.full(3, 0.9), ribs - 1.5)
+    )
+
+
+def test_a_calibrator_with_rib_rings_refuses_to_run_without_profiles() -> None:
+    model = build_calibrator(CalibratorConfig(rib_rings=4).to_dict())
+    probs = one_hot_probs([3, 4])
+    assert model.log_probs(probs, np.full(2, 0.9), np.zeros((2, 4))).shape == (2, N_LEVELS)
+    with pytest.raises(ValueError, match="rib profiles"):
+        model.log_probs(probs, np.full(2, 0.9))
+
+
 def test_examples_come_from_detector_peaks_matched_to_truth(tmp_path: Path) -> None:
     detector = VertebraDetector(DetectorConfig(base_channels=2, depth=2))
     path = save_checkpoint(tmp_path / "detector.pt", detector, version="d", config=detector.config.to_dict())
@@ -69,4 +105,5 @@ def test_examples_come_from_detector_peaks_matched_to_truth(tmp_path: Path) -> N
     sample = DetectorData(3, cache_dir=None).sample(0)
     features, labels = examples(locator, sample, 4.0)
     assert features.shape[0] == labels.shape[0]
+    assert features.shape[1] == CalibratorConfig(rib_rings=4).n_features
     assert set(labels.tolist()) <= set(range(len(ALL_LABELS)))
