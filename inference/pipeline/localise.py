@@ -177,33 +177,61 @@ class VertebraLocator:
         return heat[:nz, :ny, :nx], probs[:, :nz, :ny, :nx]
 
 
+@dataclass(frozen=True)
+class CandidateEvidence:
+    """What the labelling sees of each heat-map peak, ordered cranial to caudal. The level
+    calibrator is fitted on exactly this (``inference.training.train_calibrator``)."""
+
+    zyx: np.ndarray  # (n, 3) fractional working indices
+    centroids_lps_mm: np.ndarray  # (n, 3)
+    class_probs: np.ndarray  # (n, 1 + levels), averaged around each peak
+    confidences: np.ndarray  # (n,) heat-map peak values in 0-1
+    rib_profiles: np.ndarray | None  # (n, rings), when asked for
+
+
+def candidate_evidence(
+    maps: DetectorMaps, settings: LocatorSettings, *, with_rib_profiles: bool
+) -> CandidateEvidence | None:
+    """None when the heat map has no peak at all."""
+    spacing = maps.grid.spacing_mm
+    peaks = find_peaks(maps.heat, spacing, settings)
+    if not peaks:
+        return None
+    centroids = np.array([maps.grid.index_to_lps(peak.zyx) for peak in peaks])
+    order = np.argsort(-centroids[:, 2], kind="stable")  # +z is superior
+    zyx = np.array([peaks[k].zyx for k in order])
+    radius = settings.class_radius_mm / spacing
+    probs = np.array([mean_class_probs(maps.class_probs, point, radius) for point in zyx])
+    profiles = None
+    if with_rib_profiles:
+        if maps.hu is None:
+            raise ValueError("rib profiles need the working-grid CT in DetectorMaps.hu")
+        profiles = rib_profiles(maps.hu, spacing, zyx)
+    return CandidateEvidence(
+        zyx=zyx,
+        centroids_lps_mm=centroids[order],
+        class_probs=probs,
+        confidences=np.array([min(1.0, max(0.0, peaks[k].value)) for k in order]),
+        rib_profiles=profiles,
+    )
+
+
 def candidates_from_maps(
     maps: DetectorMaps,
     settings: LocatorSettings,
     decoder: LabelDecoderSettings,
     calibrator: LevelCalibrator | None = None,
 ) -> list[VertebraCandidate]:
-    spacing = maps.grid.spacing_mm
-    peaks = find_peaks(maps.heat, spacing, settings)
-    if not peaks:
+    needs_ribs = calibrator is not None and calibrator.needs_rib_profiles
+    evidence = candidate_evidence(maps, settings, with_rib_profiles=needs_ribs)
+    if evidence is None:
         return []
-    centroids = np.array([maps.grid.index_to_lps(peak.zyx) for peak in peaks])
-    order = np.argsort(-centroids[:, 2], kind="stable")  # +z is superior
-    peaks = [peaks[k] for k in order]
-    centroids = centroids[order]
-    probs = np.array(
-        [mean_class_probs(maps.class_probs, p.zyx, settings.class_radius_mm / spacing) for p in peaks]
-    )
-    confidences = np.array([min(1.0, max(0.0, p.value)) for p in peaks])
+    probs, confidences = evidence.class_probs, evidence.confidences
     if calibrator is None:
         log_probs = class_log_probs(probs)
     else:
-        profiles = None
-        if calibrator.needs_rib_profiles:
-            if maps.hu is None:
-                raise ValueError("the level calibrator needs the working-grid CT in DetectorMaps.hu")
-            profiles = rib_profiles(maps.hu, spacing, np.array([p.zyx for p in peaks]))
-        log_probs = calibrator.log_probs(probs, confidences, profiles)
+        log_probs = calibrator.log_probs(probs, confidences, evidence.rib_profiles)
+    centroids = evidence.centroids_lps_mm
     labels = decode_labels(log_probs, centroids, confidences, decoder, foreground=1.0 - probs[:, 0])
     return [
         VertebraCandidate(ALL_LABELS[label], centroids[k], float(confidences[k]))

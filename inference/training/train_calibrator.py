@@ -24,8 +24,8 @@ import torch.nn.functional as F
 from inference.geometry import ALL_LABELS
 from inference.nets.checkpoint import save_checkpoint
 from inference.nets.level_calibrator import CalibratorConfig, LevelCalibrator, level_features
-from inference.pipeline.localise import VertebraLocator, find_peaks, mean_class_probs
-from inference.pipeline.rib_context import N_RINGS, rib_profiles
+from inference.pipeline.localise import VertebraLocator, candidate_evidence
+from inference.pipeline.rib_context import N_RINGS
 from inference.training.column_loss import ColumnShiftLoss
 from inference.training.detector_data import DetectorData, WorkingSample
 from inference.training.train_detector import DEFAULT_CACHE
@@ -60,19 +60,11 @@ def examples(
     locator: VertebraLocator, sample: WorkingSample, spacing_mm: float
 ) -> tuple[np.ndarray, np.ndarray]:
     maps = locator.predict_maps(_WorkingVolume(sample, spacing_mm))
-    settings = locator.settings
-    peaks = find_peaks(maps.heat, maps.grid.spacing_mm, settings)
-    if not peaks:
+    evidence = candidate_evidence(maps, locator.settings, with_rib_profiles=True)
+    if evidence is None:
         return np.zeros((0, CONFIG.n_features), np.float32), np.zeros(0, np.int64)
-    centroids = np.array([maps.grid.index_to_lps(p.zyx) for p in peaks])
-    order = np.argsort(-centroids[:, 2], kind="stable")
-    peaks = [peaks[k] for k in order]
-    centroids = centroids[order]
-    radius = settings.class_radius_mm / maps.grid.spacing_mm
-    probs = np.array([mean_class_probs(maps.class_probs, p.zyx, radius) for p in peaks])
-    assert maps.hu is not None
-    profiles = rib_profiles(maps.hu, maps.grid.spacing_mm, np.array([p.zyx for p in peaks]))
-    features = level_features(probs, np.array([min(1.0, p.value) for p in peaks]), profiles)
+    features = level_features(evidence.class_probs, evidence.confidences, evidence.rib_profiles)
+    centroids = evidence.centroids_lps_mm
     truth = sample.centroids_zyx[:, ::-1] * spacing_mm  # (x, y, z) mm on the same isotropic grid
     rows, labels = [], []
     for k, centroid in enumerate(centroids):
