@@ -8,9 +8,10 @@ with the defaults of ``LandmarkTrainConfig``: 200 training phantoms (about 4.5 k
 built by 2 worker processes in ~2–3 minutes and cached under ``var/training-cache/``), U-Net width 12,
 depth 3 (~0.27 M parameters, 1.1 MB), batch 32, Adam with lr 2e-3 and cosine decay, loss = heat-map
 cross-entropy against Gaussian targets (σ 1.5 px) + 0.5 × smooth-L1 of the soft-argmax coordinates
-in mm. Online augmentation: HU scale ×(0.9–1.1), shift ±40 HU, extra noise 0–15 HU. 3000 steps take
-~12–15 minutes with 2 threads (~0.25–0.3 s a step on an idle machine). Deterministic for a given
-seed and step count (``minutes`` only caps the time of the training loop).
+in mm + 0.25 × smooth-L1 of the three heights Ha, Hm, Hp in mm (``height_weight``; docs/benchmarks.md
+compares weights 0, 0.25 and 1). Online augmentation: HU scale ×(0.9–1.1), shift ±40 HU,
+extra noise 0–15 HU. 3000 steps take ~12–15 minutes with 2 threads (~0.25–0.3 s a step on an idle
+machine). Deterministic for a given seed and step count (``minutes`` only caps the training loop).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class LandmarkTrainConfig:
     depth: int = 3
     sigma_px: float = 1.5
     coord_weight: float = 0.5
+    height_weight: float = 0.25
     workers: int = 2
     threads: int = 2
     tag: str = "landmarks"
@@ -63,16 +65,31 @@ def _augment_batch(x: torch.Tensor, g: torch.Generator) -> torch.Tensor:
 
 
 def landmark_loss(
-    logits: torch.Tensor, coords: torch.Tensor, pixel_mm: torch.Tensor, sigma_px: float, coord_weight: float
+    logits: torch.Tensor,
+    coords: torch.Tensor,
+    pixel_mm: torch.Tensor,
+    *,
+    sigma_px: float,
+    coord_weight: float,
+    height_weight: float = 0.0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """(total loss, mean coordinate error in mm)."""
+    """(total loss, mean coordinate error in mm).
+
+    The optional height term scores what the grade is computed from: Ha, Hm and Hp (superior minus
+    inferior landmark of each pair).
+    """
     target = gaussian_heatmaps(coords, (logits.shape[-2], logits.shape[-1]), sigma_px)
     log_prob = torch.log_softmax(logits.flatten(2), dim=-1)
     ce = -(target.flatten(2) * log_prob).sum(-1).mean()
     pred, _ = soft_argmax(logits)
-    error_mm = (pred - coords) * pixel_mm[:, None, None]
-    coord = F.smooth_l1_loss(error_mm, torch.zeros_like(error_mm), beta=1.0)
-    return ce + coord_weight * coord, error_mm.norm(dim=-1).mean()
+    scale = pixel_mm[:, None, None]
+    error_mm = (pred - coords) * scale
+    loss = ce + coord_weight * F.smooth_l1_loss(error_mm, torch.zeros_like(error_mm), beta=1.0)
+    if height_weight > 0.0:
+        predicted = ((pred[:, 0::2] - pred[:, 1::2]) * scale).norm(dim=-1)
+        true = ((coords[:, 0::2] - coords[:, 1::2]) * scale).norm(dim=-1)
+        loss = loss + height_weight * F.smooth_l1_loss(predicted, true, beta=1.0)
+    return loss, error_mm.norm(dim=-1).mean()
 
 
 def train_landmarks(
@@ -120,7 +137,12 @@ def train_landmarks(
         index = torch.randint(len(data), (config.batch,), generator=g)
         x = normalise_hu(_augment_batch(pixels[index], g))[:, None].to(dev)
         loss, error = landmark_loss(
-            model(x), coords[index].to(dev), sizes[index].to(dev), config.sigma_px, config.coord_weight
+            model(x),
+            coords[index].to(dev),
+            sizes[index].to(dev),
+            sigma_px=config.sigma_px,
+            coord_weight=config.coord_weight,
+            height_weight=config.height_weight,
         )
         optimiser.zero_grad()
         loss.backward()
@@ -130,7 +152,8 @@ def train_landmarks(
         done = step + 1
         if done % 50 == 0 or done == steps:
             log(f"step {done}: loss {loss.item():.3f}, landmark error {np.mean(running[-50:]):.2f} mm")
-    version = f"{config.tag}-unet{config.width}x{config.depth}-{done}steps-seed{seed}"
+    loss_tag = f"-heights{config.height_weight:g}" if config.height_weight > 0 else ""
+    version = f"{config.tag}-unet{config.width}x{config.depth}{loss_tag}-{done}steps-seed{seed}"
     checkpoint_config: dict[str, Any] = {**model.config, **sampler_config(config.sampler)}
     checkpoint_config["training"] = {"seed": seed, "steps": done, **_plain(asdict(config))}
     return save_checkpoint(out, model.cpu(), version=version, config=checkpoint_config)

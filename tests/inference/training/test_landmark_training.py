@@ -42,7 +42,8 @@ def test_tiny_training_run_round_trips(tmp_path: Path) -> None:
     finally:
         torch.set_num_threads(threads)
     version, saved = read_checkpoint_header(paths[0])
-    assert version == "landmarks-test-unet4x2-3steps-seed3"
+    assert version == "landmarks-test-unet4x2-heights0.25-3steps-seed3"
+    assert saved["training"]["height_weight"] == 0.25
     assert saved["patch_size"] == [32, 32] and saved["training"]["seed"] == 3
     first, second = (torch.load(p, weights_only=True)["state_dict"] for p in paths)
     assert all(torch.equal(first[k], second[k]) for k in first)
