@@ -36,6 +36,13 @@ from inference.pipeline.sagittal import SagittalSampler, local_frames
 from inference.training.landmark_data import PatchAugment, build_patches, random_spec
 
 DEFAULT_CACHE = Path(__file__).resolve().parents[2] / "var" / "training-cache"
+# (superior, inferior) landmark indices of Ha, Hm and Hp
+_HEIGHT_PAIRS = torch.tensor(
+    [
+        [LANDMARK_NAMES.index(f"{side}_superior"), LANDMARK_NAMES.index(f"{side}_inferior")]
+        for side in ("anterior", "middle", "posterior")
+    ]
+)
 HELD_OUT_SEED = 9_999  # phantom set used only for evaluation
 
 
@@ -86,8 +93,9 @@ def landmark_loss(
     error_mm = (pred - coords) * scale
     loss = ce + coord_weight * F.smooth_l1_loss(error_mm, torch.zeros_like(error_mm), beta=1.0)
     if height_weight > 0.0:
-        predicted = ((pred[:, 0::2] - pred[:, 1::2]) * scale).norm(dim=-1)
-        true = ((coords[:, 0::2] - coords[:, 1::2]) * scale).norm(dim=-1)
+        top, bottom = _HEIGHT_PAIRS[:, 0], _HEIGHT_PAIRS[:, 1]
+        predicted = ((pred[:, top] - pred[:, bottom]) * scale).norm(dim=-1)
+        true = ((coords[:, top] - coords[:, bottom]) * scale).norm(dim=-1)
         loss = loss + height_weight * F.smooth_l1_loss(predicted, true, beta=1.0)
     return loss, error_mm.norm(dim=-1).mean()
 
