@@ -57,6 +57,10 @@ class DetectorMaps:
 class LocatorSettings:
     min_peak: float = 0.3  # weaker peaks are not candidates at all (nor neighbours for the calibrator)
     nms_radius_mm: float = 10.0  # vertebral bodies are never closer than ~14 mm centre to centre
+    # A peak must be the maximum of its own 3x3x3 neighbourhood only: upper thoracic bodies sit ~3
+    # working voxels apart and their heat blobs merge into a ridge, so a wider window hides every
+    # second one. The distance rule above still keeps one peak per body.
+    local_max_radius_vox: int = 1
     refine_radius_vox: int = 1
     class_radius_mm: float = 6.0  # level probabilities are averaged within this radius of a centroid
     max_window_z: int = 160  # working voxels per z window (memory bound for tall volumes)
@@ -72,7 +76,7 @@ class Peak:
 def find_peaks(heat: np.ndarray, spacing_mm: float, settings: LocatorSettings) -> list[Peak]:
     """Local maxima of ``heat`` above ``min_peak``, strongest first, none within ``nms_radius_mm`` of
     a stronger one, each refined to the heat-weighted mean of its neighbourhood."""
-    radius = max(1, round(settings.nms_radius_mm / spacing_mm))
+    radius = max(1, settings.local_max_radius_vox)
     is_max = heat == ndimage.maximum_filter(heat, size=2 * radius + 1, mode="constant", cval=0.0)
     points = np.argwhere(is_max & (heat >= settings.min_peak))
     points = points[np.argsort(-heat[tuple(points.T)], kind="stable")]

@@ -119,7 +119,8 @@ def train_calibrator(
     columns = [examples(locator, data.sample(index), data.spacing_mm) for index in range(settings.phantoms)]
     log.info("calibrator: %d examples from %d phantoms", sum(len(c[1]) for c in columns), settings.phantoms)
     model = fit(columns, settings, seed)
-    version = f"levels-lr-ribs{CONFIG.rib_rings}-column-{settings.phantoms}ph-seed{seed}"
+    window = 2 * locator.settings.local_max_radius_vox + 1  # which heat-map peaks it was fitted on
+    version = f"levels-lr-ribs{CONFIG.rib_rings}-peaks{window}-column-{settings.phantoms}ph-seed{seed}"
     config = CONFIG.to_dict()
     return save_checkpoint(Path(out) / "levels.pt", model, version=version, config=config)
 

@@ -42,6 +42,16 @@ def test_peaks_are_refined_below_a_voxel() -> None:
     assert np.allclose(found, centres, atol=0.2)
 
 
+def test_close_upper_thoracic_bodies_whose_heat_merges_are_both_found() -> None:
+    # 13 mm apart on the 4 mm grid, the weaker blob sits on the stronger one's shoulder.
+    shape = (40, 20, 20)
+    strong, weak = np.array([[20.0, 10.0, 10.0]]), np.array([[23.3, 10.0, 10.0]])
+    heat = np.maximum(0.95 * heatmap_for(shape, strong, 2.5), 0.8 * heatmap_for(shape, weak, 2.5))
+    peaks = find_peaks(heat, 4.0, LocatorSettings())
+    assert np.allclose(sorted(p.zyx[0] for p in peaks), [20.0, 23.3], atol=0.5)
+    assert len(find_peaks(heat, 4.0, LocatorSettings(local_max_radius_vox=2))) == 1
+
+
 def test_candidates_are_ordered_labelled_and_keep_weak_ones() -> None:
     levels = ["L1", "L2", "L3", "L4"]
     centres = np.array([[50.0, 10.0, 10.0], [41.0, 10.0, 10.0], [32.0, 10.0, 10.0], [23.0, 10.0, 10.0]])
