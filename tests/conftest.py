@@ -15,6 +15,16 @@ PASSWORD = "correct-horse-battery-staple"
 _counter = itertools.count(1)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_safe_on_shared_sqlite() -> None:
+    """See tests/live_server.py; must be in place before pytest-django starts ``live_server``."""
+    from django.test.testcases import LiveServerThread
+
+    from tests.live_server import SharedConnectionSafeServer
+
+    LiveServerThread.server_class = SharedConnectionSafeServer
+
+
 @pytest.fixture
 def role_groups(db):
     return ensure_role_groups()
