@@ -14,13 +14,15 @@ breaks against the first one.
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from inference.benchmark.runner import match_by_distance
 from inference.geometry import GRADABLE_LABELS
+from inference.nets.checkpoint import load_checkpoint
+from inference.nets.level_calibrator import LevelCalibrator, build_calibrator
 from inference.pipeline.localise import (
     LocatorSettings,
     VertebraCandidate,
@@ -28,7 +30,7 @@ from inference.pipeline.localise import (
     candidates_from_maps,
 )
 from inference.training.detector_data import DetectorData, WorkingSample
-from inference.training.train_calibrator import MATCH_MM, _WorkingVolume
+from inference.training.train_calibrator import _WorkingVolume
 
 WEIGHTS = Path(__file__).resolve().parents[1] / "inference" / "weights"
 VARIANTS: dict[str, LocatorSettings] = {
@@ -42,22 +44,15 @@ def score(
 ) -> tuple[int, int, int]:
     """(vertebrae labelled right, vertebrae T1-L5 in view, kept candidates matching none)."""
     truth = [
-        (label, c[::-1] * spacing_mm) for label, c in zip(sample.labels, sample.centroids_zyx, strict=True)
+        {"label": label, "centroid_lps_mm": c[::-1] * spacing_mm}
+        for label, c in zip(sample.labels, sample.centroids_zyx, strict=True)
     ]
-    pairs = sorted(
-        (float(np.linalg.norm(centre - cand.centroid_lps_mm)), t, k)
-        for t, (_, centre) in enumerate(truth)
-        for k, cand in enumerate(candidates)
-    )
-    matched: dict[int, int] = {}
-    used: set[int] = set()
-    for distance, t, k in pairs:
-        if distance <= MATCH_MM and t not in matched and k not in used:
-            matched[t] = k
-            used.add(k)
-    gradable = [t for t, (label, _) in enumerate(truth) if label in GRADABLE_LABELS]
-    right = sum(t in matched and candidates[matched[t]].label == truth[t][0] for t in gradable)
-    unmatched = sum(k not in used and cand.label in GRADABLE_LABELS for k, cand in enumerate(candidates))
+    found = [{"label": c.label, "centroid_lps_mm": c.centroid_lps_mm} for c in candidates]
+    matched = match_by_distance(truth, found)
+    gradable = [t for t, true in enumerate(truth) if true["label"] in GRADABLE_LABELS]
+    right = sum(t in matched and matched[t]["label"] == truth[t]["label"] for t in gradable)
+    used = {id(guess) for guess in matched.values()}
+    unmatched = sum(id(guess) not in used and guess["label"] in GRADABLE_LABELS for guess in found)
     return right, len(gradable), unmatched
 
 
@@ -76,10 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     torch.manual_seed(0)
     locator = VertebraLocator(WEIGHTS / "detector.pt", "cpu", calibrator_path=args.levels)
-    baseline = VertebraLocator(
-        WEIGHTS / "detector.pt", "cpu", calibrator_path=args.baseline_levels or args.levels
-    )
-    calibrators = [baseline.calibrator] + [locator.calibrator] * (len(VARIANTS) - 1)
+    baseline, baseline_version = load_checkpoint(args.baseline_levels or args.levels, build_calibrator, "cpu")
+    assert isinstance(baseline, LevelCalibrator)
+    calibrators = [baseline] + [locator.calibrator] * (len(VARIANTS) - 1)
     data = DetectorData(args.set_seed, args.cache, spacing_mm=locator.config.spacing_mm)
     tallies = {name: np.zeros(3, dtype=int) for name in VARIANTS}
     all_right: dict[str, list[bool]] = {name: [] for name in VARIANTS}
@@ -87,13 +81,12 @@ def main(argv: list[str] | None = None) -> int:
         sample = data.sample(index)
         maps = locator.predict_maps(_WorkingVolume(sample, data.spacing_mm))
         for (name, settings), calibrator in zip(VARIANTS.items(), calibrators, strict=True):
-            settings = replace(settings, min_peak=locator.settings.min_peak)
             found = candidates_from_maps(maps, settings, locator.decoder, calibrator)
             right, total, unmatched = score(sample, data.spacing_mm, found)
             tallies[name] += (right, total, unmatched)
             all_right[name].append(right == total)
     first = np.array(all_right[next(iter(VARIANTS))])
-    versions = f"{baseline.model_version}, {locator.model_version}"
+    versions = f"{baseline_version}, {locator.model_version}"
     print(f"{args.phantoms} phantoms of set {args.set_seed}; calibrators {versions}")
     for name, (right, total, unmatched) in tallies.items():
         scans = np.array(all_right[name])

@@ -49,7 +49,9 @@ class Tally:
     errors: list[dict[str, Any]] = field(default_factory=list)  # one entry per wrong vertebra, for analysis
 
 
-def _match(truth: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+def match_by_distance(
+    truth: list[dict[str, Any]], predicted: list[dict[str, Any]]
+) -> dict[int, dict[str, Any]]:
     """Truth index → the nearest unused prediction within MATCH_DISTANCE_MM (greedy by distance)."""
     pairs = sorted(
         (float(np.linalg.norm(np.subtract(t["centroid_lps_mm"], p["centroid_lps_mm"]))), ti, pi)
@@ -76,7 +78,7 @@ def score_case(tally: Tally, truth: dict[str, Any], result: dict[str, Any], case
 
     true_vertebrae = [v for v in truth["vertebrae"] if v["label"] in GRADABLE_LABELS]
     predicted = result["vertebrae"]
-    matched = _match(true_vertebrae, predicted)
+    matched = match_by_distance(true_vertebrae, predicted)
     tally.reported += len(predicted)
     tally.uncertain += sum(bool(v["uncertain"]) for v in predicted)
     for index, true in enumerate(true_vertebrae):
