@@ -8,12 +8,14 @@ peaks with non-maximum suppression at a physical radius, refines each peak to su
 consistent labels (``labelling.decode_labels``). Confidence is the heat-map peak value (0-1; the
 training target is 1 at a centroid). Candidates below the SPEC threshold (0.5) are still returned
 with their confidence — the Analyzer drops them; candidates the label decoder rejects as false
-positives are not returned.
+positives are not returned. Where the labels skip a level between two bodies and the heat map shows
+body there, a candidate marked ``recovered`` is put in (``skipped_levels``); the Analyzer keeps it
+only if its landmarks find a body between the two.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -28,6 +30,7 @@ from inference.nets.level_calibrator import LevelCalibrator, build_calibrator
 from inference.pipeline.labelling import LabelDecoderSettings, class_log_probs, decode_labels
 from inference.pipeline.resample import AIR_HU, WorkingGrid, normalise_hu, resample_to_grid
 from inference.pipeline.rib_context import rib_profiles
+from inference.pipeline.skipped_levels import SkippedLevelSettings, skipped_level_points
 
 
 class HasHu(Protocol):
@@ -43,6 +46,7 @@ class VertebraCandidate:
     label: str
     centroid_lps_mm: np.ndarray  # (3,) float64, LPS mm
     confidence: float  # 0-1
+    recovered: bool = False  # put in for a level the peaks skipped (see skipped_levels); to be verified
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class LocatorSettings:
     class_radius_mm: float = 6.0  # level probabilities are averaged within this radius of a centroid
     max_window_z: int = 160  # working voxels per z window (memory bound for tall volumes)
     window_overlap_z: int = 32
+    skipped: SkippedLevelSettings = field(default_factory=SkippedLevelSettings)
 
 
 @dataclass(frozen=True)
@@ -237,8 +242,18 @@ def candidates_from_maps(
         log_probs = calibrator.log_probs(probs, confidences, evidence.rib_profiles)
     centroids = evidence.centroids_lps_mm
     labels = decode_labels(log_probs, centroids, confidences, decoder, foreground=1.0 - probs[:, 0])
-    return [
+    kept = [
         VertebraCandidate(ALL_LABELS[label], centroids[k], float(confidences[k]))
         for k, label in enumerate(labels)
         if label is not None
     ]
+    skipped = skipped_level_points(
+        [c.label for c in kept],
+        np.array([c.centroid_lps_mm for c in kept]),
+        maps.heat,
+        maps.grid,
+        settings.skipped,
+    )
+    for level in reversed(skipped):  # back to front, so earlier insertion indices stay valid
+        kept.insert(level.before, VertebraCandidate(level.label, level.centroid_lps_mm, level.heat, True))
+    return kept
