@@ -29,13 +29,17 @@ from inference.pipeline.localise import (
     VertebraLocator,
     candidates_from_maps,
 )
+from inference.pipeline.skipped_levels import SkippedLevelSettings
 from inference.training.detector_data import DetectorData, WorkingSample
 from inference.training.train_calibrator import _WorkingVolume
 
 WEIGHTS = Path(__file__).resolve().parents[1] / "inference" / "weights"
+_NO_RECOVERY = SkippedLevelSettings(enabled=False)
 VARIANTS: dict[str, LocatorSettings] = {
-    "peaks in a 5x5x5 window": LocatorSettings(local_max_radius_vox=2),
-    "peaks in a 3x3x3 window": LocatorSettings(local_max_radius_vox=1),
+    "peaks in a 5x5x5 window": LocatorSettings(local_max_radius_vox=2, skipped=_NO_RECOVERY),
+    "peaks in a 3x3x3 window": LocatorSettings(local_max_radius_vox=1, skipped=_NO_RECOVERY),
+    # Recovered candidates as the locator proposes them; the Analyzer's landmark check is not run here.
+    "3x3x3, skipped levels recovered": LocatorSettings(local_max_radius_vox=1),
 }
 
 

@@ -18,11 +18,11 @@ from inference.dicom import CtVolume, NotCtError, ProtocolConfig, check_protocol
 from inference.geometry import GRADABLE_LABELS
 from inference.nets.checkpoint import read_checkpoint_header
 from inference.pipeline.assess import AssessConfig, ColumnAssessor, Detection
-from inference.pipeline.landmarks import LandmarkPredictor, LandmarkResult
+from inference.pipeline.landmarks import LandmarkPredictor
 from inference.pipeline.localise import VertebraCandidate, VertebraLocator
 from inference.pipeline.result import AnalysisResult
-from inference.pipeline.sagittal import VertebraFrame, local_frames
-from inference.pipeline.skipped_levels import overlaps_neighbour
+from inference.pipeline.sagittal import local_frames
+from inference.pipeline.skipped_levels import verified_indices
 
 WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
 
@@ -155,9 +155,14 @@ class Analyzer:
     def _detections(self, volume: CtVolume, candidates: list[VertebraCandidate]) -> list[Detection]:
         frames = local_frames([c.centroid_lps_mm for c in candidates], volume.hu, volume.affine)
         predictions = self.landmarks.predict(volume.hu, volume.affine, frames)
-        verified = self._verified(candidates, frames, predictions)
-        if len(verified) < len(candidates):  # neighbours' frames were sized with the dropped point
-            return self._detections(volume, verified)
+        kept = verified_indices(
+            [c.recovered for c in candidates],
+            [p.landmarks_lps_mm for p in predictions],
+            [f.superior for f in frames],
+            self.locator.settings.skipped,
+        )
+        if len(kept) < len(candidates):  # the neighbours' frames were sized with the dropped point
+            return self._detections(volume, [candidates[k] for k in kept])
         return [
             Detection(
                 label=candidate.label,
@@ -168,25 +173,6 @@ class Analyzer:
             )
             for candidate, p in zip(candidates, predictions, strict=True)
         ]
-
-    def _verified(
-        self,
-        candidates: list[VertebraCandidate],
-        frames: list[VertebraFrame],
-        predictions: list[LandmarkResult],
-    ) -> list[VertebraCandidate]:
-        """Candidates without the recovered ones whose landmarks found a neighbour's body again."""
-        settings = self.locator.settings.skipped
-        kept = []
-        for index, candidate in enumerate(candidates):
-            if candidate.recovered:
-                around = [j for j in (index - 1, index + 1) if 0 <= j < len(candidates)]
-                neighbours = [predictions[j].landmarks_lps_mm for j in around]
-                own = predictions[index].landmarks_lps_mm
-                if overlaps_neighbour(own, neighbours, frames[index].superior, settings):
-                    continue
-            kept.append(candidate)
-        return kept
 
     def _ineligible(
         self, volume: CtVolume, reasons: list[str], timer: _Timer, started: float

@@ -7,9 +7,9 @@ apart, so their labels step by two. Two checks decide whether a body is really t
 
 1. ``skipped_level_points``: a point for each skipped level, evenly between the bodies on either
    side, kept only where the heat map calls that place vertebral body.
-2. ``overlaps_neighbour``: after the landmark stage, the recovered body must lie between its
-   neighbours. Where the decoder skipped a label over a disc (its mistake, not the peak finder's),
-   the landmark network finds one of the two neighbours again and the point is dropped.
+2. ``verified_indices``: after the landmark stage, the recovered body must lie between its
+   neighbours (``overlaps_neighbour``). Where the decoder skipped a label over a disc (its mistake,
+   not the peak finder's), the landmark network finds a neighbour again and the point is dropped.
 """
 
 from __future__ import annotations
@@ -105,3 +105,21 @@ def overlaps_neighbour(
         if shared > settings.max_overlap * height:
             return True
     return False
+
+
+def verified_indices(
+    recovered: Sequence[bool],
+    landmarks: Sequence[Mapping[str, Point]],
+    axes: Sequence[np.ndarray],
+    settings: SkippedLevelSettings,
+) -> list[int]:
+    """Indices of a column (cranial → caudal) to keep: every detected body, and each recovered one
+    whose landmarks (``axes``: its local spine axis) do not overlap its neighbours'."""
+    kept = []
+    for index, is_recovered in enumerate(recovered):
+        if is_recovered:
+            neighbours = [landmarks[j] for j in (index - 1, index + 1) if 0 <= j < len(recovered)]
+            if overlaps_neighbour(landmarks[index], neighbours, axes[index], settings):
+                continue
+        kept.append(index)
+    return kept

@@ -8,6 +8,7 @@ from inference.pipeline.skipped_levels import (
     body_interval,
     overlaps_neighbour,
     skipped_level_points,
+    verified_indices,
 )
 from inference.training.detector_data import heatmap_for
 
@@ -95,3 +96,22 @@ def test_landmarks_that_found_a_neighbour_again_are_rejected() -> None:
     found_lower_again = body(190.0, 208.5)
     assert overlaps_neighbour(found_lower_again, [upper, lower], UP, SkippedLevelSettings())
     assert overlaps_neighbour(body(200.0, 200.0), [upper], UP, SkippedLevelSettings())  # no height at all
+
+
+def test_only_recovered_bodies_are_checked_and_dropped() -> None:
+    column = [
+        body(215.0, 233.0),
+        body(190.0, 208.5),
+        body(189.0, 209.0),
+        body(205.7, 210.8),
+        body(150.0, 170.0),
+    ]
+    recovered = [False, True, False, True, False]
+    # the second found the third body again; the fourth, a thin body, lies clear of both neighbours
+    column[3] = body(171.0, 176.0)
+    kept = verified_indices(recovered, column, [UP] * len(column), SkippedLevelSettings())
+    assert kept == [0, 2, 3, 4]
+    # a detected (not recovered) body is never dropped, however it overlaps
+    assert verified_indices(
+        [False, False], [body(0.0, 20.0), body(1.0, 21.0)], [UP, UP], SkippedLevelSettings()
+    ) == [0, 1]
