@@ -87,7 +87,7 @@ def body_interval(landmarks: Mapping[str, Point], axis: np.ndarray) -> tuple[flo
 
 def overlaps_neighbour(
     recovered: Mapping[str, Point],
-    neighbours: Sequence[Mapping[str, Point] | None],
+    neighbours: Sequence[Mapping[str, Point]],
     axis: np.ndarray,
     settings: SkippedLevelSettings,
 ) -> bool:
@@ -98,8 +98,6 @@ def overlaps_neighbour(
     if height <= 0:
         return True
     for landmarks in neighbours:
-        if landmarks is None:
-            continue
         other_low, other_high = body_interval(landmarks, axis)
         shared = min(high, other_high) - max(low, other_low)
         if shared > settings.max_overlap * height:
