@@ -23,6 +23,7 @@ from inference.benchmark.runner import match_by_distance
 from inference.geometry import GRADABLE_LABELS
 from inference.nets.checkpoint import load_checkpoint
 from inference.nets.level_calibrator import LevelCalibrator, build_calibrator
+from inference.pipeline.labelling import LabelDecoderSettings
 from inference.pipeline.localise import (
     LocatorSettings,
     VertebraCandidate,
@@ -35,11 +36,20 @@ from inference.training.train_calibrator import _WorkingVolume
 
 WEIGHTS = Path(__file__).resolve().parents[1] / "inference" / "weights"
 _NO_RECOVERY = SkippedLevelSettings(enabled=False)
-VARIANTS: dict[str, LocatorSettings] = {
-    "peaks in a 5x5x5 window": LocatorSettings(local_max_radius_vox=2, skipped=_NO_RECOVERY),
-    "peaks in a 3x3x3 window": LocatorSettings(local_max_radius_vox=1, skipped=_NO_RECOVERY),
+_ALIKE = LabelDecoderSettings(weak_weight=1.0)  # every body's level evidence counts the same
+VARIANTS: dict[str, tuple[LocatorSettings, LabelDecoderSettings]] = {
+    "peaks in a 5x5x5 window": (LocatorSettings(local_max_radius_vox=2, skipped=_NO_RECOVERY), _ALIKE),
+    "peaks in a 3x3x3 window": (LocatorSettings(local_max_radius_vox=1, skipped=_NO_RECOVERY), _ALIKE),
     # Recovered candidates as the locator proposes them; the Analyzer's landmark check is not run here.
-    "3x3x3, skipped levels recovered": LocatorSettings(local_max_radius_vox=1),
+    "3x3x3, skipped levels recovered": (LocatorSettings(local_max_radius_vox=1), _ALIKE),
+    "3x3x3, mid-thoracic evidence weighted": (
+        LocatorSettings(local_max_radius_vox=1, skipped=_NO_RECOVERY),
+        LabelDecoderSettings(),
+    ),
+    "3x3x3, recovered and weighted (shipped)": (
+        LocatorSettings(local_max_radius_vox=1),
+        LabelDecoderSettings(),
+    ),
 }
 
 
@@ -84,8 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     for index in range(args.phantoms):
         sample = data.sample(index)
         maps = locator.predict_maps(_WorkingVolume(sample, data.spacing_mm))
-        for (name, settings), calibrator in zip(VARIANTS.items(), calibrators, strict=True):
-            found = candidates_from_maps(maps, settings, locator.decoder, calibrator)
+        for (name, (settings, decoder)), calibrator in zip(VARIANTS.items(), calibrators, strict=True):
+            found = candidates_from_maps(maps, settings, decoder, calibrator)
             right, total, unmatched = score(sample, data.spacing_mm, found)
             tallies[name] += (right, total, unmatched)
             all_right[name].append(right == total)
