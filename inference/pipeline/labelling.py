@@ -94,7 +94,9 @@ def column_shift(first: list[int | None], second: list[int | None]) -> int | Non
     if [label is None for label in first] != [label is None for label in second]:
         return None
     offsets = {b - a for a, b in zip(first, second, strict=True) if a is not None and b is not None}
-    return offsets.pop() if len(offsets) == 1 else (0 if not offsets else None)
+    if not offsets:
+        return 0  # nothing kept in either reading
+    return offsets.pop() if len(offsets) == 1 else None
 
 
 class _ColumnDecoder:
