@@ -124,6 +124,8 @@ def refer_by_radiologist(*, outcome_id: int, radiologist: User, note: str) -> Re
 def _move(
     referral: Referral, *, to: str, actor: User, version: int, action: str, **changes: object
 ) -> Referral:
+    if referral.version != version:  # judged against a state the caller never saw: reload, not a rule error
+        raise ReferralConflict("this referral was changed by someone else; reload it")
     allowed = REFERRAL_TRANSITIONS[referral.status]
     if to not in allowed:
         names = ", ".join(ReferralStatus(s).label for s in allowed) or "none (final state)"

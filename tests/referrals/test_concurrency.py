@@ -31,6 +31,17 @@ def test_two_moves_from_the_same_version_keep_the_first(grade3_referral, ir_doct
 
 
 @pytest.mark.django_db
+def test_a_stale_move_into_a_final_state_is_a_conflict_not_a_rule_error(grade3_referral, ir_doctors) -> None:
+    referral = bring_to(grade3_referral(), ReferralStatus.ELIGIBLE, ir_doctors["ir1"], ir_doctors["ir2"])
+    loaded = referral.version
+    transition(referral_id=referral.pk, actor=ir_doctors["ir2"], to="declined", version=loaded)
+    with pytest.raises(ReferralConflict, match="reload"):
+        transition(referral_id=referral.pk, actor=ir_doctors["ir1"], to="scheduled", version=loaded)
+    referral.refresh_from_db()
+    assert (referral.status, referral.version) == (ReferralStatus.DECLINED, loaded + 1)
+
+
+@pytest.mark.django_db
 def test_a_stale_decision_is_a_conflict(grade3_referral, ir_doctors) -> None:
     referral = bring_to(grade3_referral(), ReferralStatus.IN_ASSESSMENT, ir_doctors["ir1"], ir_doctors["ir2"])
     stale = referral.version

@@ -266,6 +266,8 @@ def test_illegal_and_stale_steps_are_refused_with_a_message(referral, users) -> 
     response = client.post(f"{page(referral)}move/", {"to": "declined", "version": stale}, follow=True)
     assert "changed by someone else since you opened it" in response.content.decode()
     response = client.post(f"{page(referral)}move/", {"to": "scheduled", "version": stale}, follow=True)
+    assert "changed by someone else since you opened it" in response.content.decode()  # stale before illegal
+    response = client.post(f"{page(referral)}move/", {"to": "scheduled", "version": stale + 1}, follow=True)
     assert "cannot become scheduled" in response.content.decode()
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SCHEDULED
