@@ -1,19 +1,21 @@
 """The non-learned half of the analysis: from detected vertebrae (label, centroid, confidence,
 landmarks) to the per-vertebra results and the bone density of ``vcf-analysis/1``.
 
-Order: cement exclusion → heights/VHL/grade → sclerosis → trabecular HU → uncertainty.
+Order: bodies the scan cuts through (not measured) → cement exclusion → heights/VHL/grade → sclerosis →
+trabecular HU → uncertainty.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from inference.geometry import GRADABLE_LABELS
 from inference.pipeline.bodyframe import BodyFrame
 from inference.pipeline.cement import CementConfig, CementDetector
+from inference.pipeline.coverage import ScanExtent
 from inference.pipeline.hu_roi import (
     BoneDensity,
     DensityCandidate,
@@ -47,6 +49,9 @@ class AssessConfig:
     cement: CementConfig = field(default_factory=CementConfig)
     sclerosis: SclerosisConfig = field(default_factory=SclerosisConfig)
     uncertainty: UncertaintyConfig = field(default_factory=UncertaintyConfig)
+    # A body is measured only when each landmark, this far (or one slice, if more) outwards along the
+    # body axis, is still within the scanned slices (see ``inference.pipeline.coverage``).
+    scan_margin_mm: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -86,8 +91,20 @@ class ColumnAssessor:
         self.sclerosis = SclerosisDetector(hu, affine, self.config.sclerosis)
         self.roi = TrabecularRoiMeasurer(hu, affine, self.config.roi)
         self.uncertainty = UncertaintyAssessor(self.config.uncertainty)
+        self.extent = ScanExtent(hu.shape, affine)
 
     def assess(self, detections: Sequence[Detection]) -> ColumnAssessment:
+        # Landmarks of a body the scan cuts through are not measured (see inference.pipeline.coverage).
+        margin = max(self.config.scan_margin_mm, self.extent.slice_mm)
+        partial = [
+            d.landmarks_lps_mm is not None
+            and not self.extent.holds_body(d.landmarks_lps_mm, margin_mm=margin)
+            for d in detections
+        ]
+        detections = [
+            replace(d, landmarks_lps_mm=None, landmark_spread_mm=None) if cut_off else d
+            for d, cut_off in zip(detections, partial, strict=True)
+        ]
         landmark_frames = [
             None if d.landmarks_lps_mm is None else BodyFrame.from_landmarks(d.landmarks_lps_mm)
             for d in detections
@@ -106,7 +123,12 @@ class ColumnAssessor:
         sclerotic = [f is not None and f.sclerotic for f in findings]
         rois: list[TrabecularRoi | None] = []
         for index, m in enumerate(measurements):
-            skip = excluded[index] or sclerotic[index] or (m.grade is not None and m.grade >= 1)
+            skip = (
+                excluded[index]
+                or partial[index]
+                or sclerotic[index]
+                or (m.grade is not None and m.grade >= 1)
+            )
             rois.append(None if skip else self.roi.measure(best_frames[index]))
         verdicts = self.uncertainty.assess_column(
             [
@@ -118,8 +140,11 @@ class ColumnAssessor:
                     landmark_spread_mm=d.landmark_spread_mm,
                     sclerotic=scl and d.label in GRADABLE_LABELS,
                     excluded=cut,
+                    partially_imaged=cut_off,
                 )
-                for d, m, cut, scl in zip(detections, measurements, excluded, sclerotic, strict=True)
+                for d, m, cut, scl, cut_off in zip(
+                    detections, measurements, excluded, sclerotic, partial, strict=True
+                )
             ]
         )
         vertebrae = tuple(

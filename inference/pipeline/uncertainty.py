@@ -22,7 +22,9 @@ LANDMARK_ORDER = "landmarks_out_of_order"
 IMPLAUSIBLE_HEIGHT = "implausible_height"
 POSTERIOR_HEIGHT = "posterior_height"
 SCLEROTIC = "sclerotic"
+NOT_FULLY_IMAGED = "not_fully_imaged"  # the scan cuts through the body: listed, not measured
 REASONS: tuple[str, ...] = (
+    NOT_FULLY_IMAGED,
     LOW_CONFIDENCE,
     LANDMARK_SPREAD,
     LANDMARK_ORDER,
@@ -65,6 +67,7 @@ class UncertaintyEvidence:
     landmark_spread_mm: Mapping[str, float] | None = None  # per landmark, from test-time augmentation
     sclerotic: bool = False
     excluded: bool = False
+    partially_imaged: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ class UncertaintyAssessor:
 
     def assess(self, column: Sequence[UncertaintyEvidence], index: int) -> Uncertainty:
         c, e = self.config, column[index]
-        reasons: list[str] = []
+        reasons: list[str] = [NOT_FULLY_IMAGED] if e.partially_imaged else []
         if e.confidence < c.confidence_threshold + c.confidence_margin:
             reasons.append(LOW_CONFIDENCE)
         if e.landmark_spread_mm and max(e.landmark_spread_mm.values()) > c.max_landmark_spread_mm:

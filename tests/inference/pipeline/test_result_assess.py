@@ -80,3 +80,43 @@ def test_without_landmarks_nothing_is_graded_but_cement_is_found(phantom) -> Non
     assert flagged == ["L3"]
     measured = [v.mean_hu for v in assessment.vertebrae if v.mean_hu is not None]
     assert measured and abs(float(np.median(measured)) - 120.0) < 20.0
+
+
+def _cropped_through(phantom, label: str, *, keep_fraction: float):
+    """The volume cut below ``keep_fraction`` of ``label``'s true height (counted from its top)."""
+    marks = next(v for v in phantom.truth["vertebrae"] if v["label"] == label)["landmarks_lps_mm"]
+    top = max(p[2] for name, p in marks.items() if name.endswith("_superior"))
+    bottom = min(p[2] for name, p in marks.items() if name.endswith("_inferior"))
+    cut_z = top - keep_fraction * (top - bottom)
+    z = phantom.affine[2, 2] * np.arange(phantom.hu.shape[0]) + phantom.affine[2, 3]
+    keep = np.flatnonzero(z >= cut_z)
+    affine = phantom.affine.copy()
+    affine[:3, 3] = phantom.affine[:3, :3] @ np.array([0.0, 0.0, keep[0]]) + phantom.affine[:3, 3]
+    return phantom.hu[keep[0] : keep[-1] + 1], affine, float(z[keep[0]])
+
+
+@pytest.mark.parametrize("landmarks_at", ["truth", "edge of the data"])
+def test_a_body_the_scan_cuts_through_is_listed_but_not_measured(phantom, landmarks_at: str) -> None:
+    hu, affine, lowest_z = _cropped_through(phantom, "L5", keep_fraction=0.8)
+    detections = _detections(phantom.truth)
+    if landmarks_at == "edge of the data":  # what the network does: the missing endplate at the edge
+        l5 = detections[-1]
+        moved = {
+            name: [p[0], p[1], lowest_z + 0.5] if name.endswith("_inferior") else p
+            for name, p in l5.landmarks_lps_mm.items()
+        }
+        detections[-1] = Detection(l5.label, l5.centroid_lps_mm, l5.confidence, moved)
+    whole = ColumnAssessor(phantom.hu, phantom.affine).assess(_detections(phantom.truth)).vertebrae
+    cut = ColumnAssessor(hu, affine).assess(detections)
+    l5 = cut.vertebrae[-1]
+    assert l5.label == "L5" and l5.status == "measured"
+    assert l5.grade is None and l5.height_loss_pct is None and l5.landmarks_lps_mm is None
+    assert l5.mean_hu is None and l5.uncertainty_reasons[0] == "not_fully_imaged"
+    for before, after in zip(whole[:-1], cut.vertebrae[:-1], strict=True):
+        assert (after.label, after.grade, after.status) == (before.label, before.grade, before.status)
+        assert "not_fully_imaged" not in after.uncertainty_reasons
+    assert "L5" not in cut.bone_density.levels
+    result = AnalysisResult(
+        "test", "1.2", "1.2.3", True, vertebrae=cut.vertebrae, bone_density=cut.bone_density, timings_s={}
+    )
+    validate_result(json.loads(json.dumps(result.to_json_dict())))

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from inference.dicom import load_series
 from inference.phantom import FractureSpec, PhantomSpec, generate_phantom, write_phantom
 from inference.pipeline.analyzer import Analyzer
 from inference.pipeline.skipped_levels import SkippedLevelSettings
@@ -118,3 +119,35 @@ def test_a_crushed_body_whose_heat_merged_with_its_neighbour_is_still_found(
     finally:
         analyzer.locator.settings = settings
     assert "T10" not in without and without["T11"]["grade"] >= 1
+
+
+def test_bodies_the_scan_starts_and_ends_in_are_listed_but_not_graded(
+    analyzer: Analyzer, tmp_path: Path
+) -> None:
+    # Real series often start or end inside a body. The network still places six points on what is
+    # there, and the body would read as a fracture; it must be left ungraded instead.
+    spec = PhantomSpec(seed=434343, levels=("T6", "L5"), size=256, pixel_mm=1.3, slice_mm=1.5)
+    phantom = generate_phantom(spec)
+    write_phantom(phantom, tmp_path)
+    volume = load_series(tmp_path)
+    marks = {v["label"]: v["landmarks_lps_mm"] for v in phantom.truth["vertebrae"]}
+
+    def span(label: str) -> tuple[float, float]:
+        zs = [p[2] for p in marks[label].values()]
+        return min(zs), max(zs)
+
+    (t6_bottom, t6_top), (l5_bottom, l5_top) = span("T6"), span("L5")
+    z = volume.affine[2, 2] * np.arange(volume.shape[0]) + volume.affine[2, 3]
+    keep = np.flatnonzero(
+        (z <= t6_top - 0.15 * (t6_top - t6_bottom)) & (z >= l5_bottom + 0.15 * (l5_top - l5_bottom))
+    )
+    affine = volume.affine.copy()
+    affine[:3, 3] = volume.affine[:3, :3] @ np.array([0.0, 0.0, keep[0]]) + volume.affine[:3, 3]
+    cropped = replace(volume, hu=volume.hu[keep[0] : keep[-1] + 1], affine=affine)
+
+    result = analyzer.analyze_volume(cropped, ignore_protocol=True).to_json_dict()
+    found = {v["label"]: v for v in result["vertebrae"]}
+    assert result["positive"] is False
+    for label in ("T6", "L5"):
+        assert found[label]["grade"] is None and found[label]["uncertainty_reasons"][0] == "not_fully_imaged"
+    assert all(found[label]["grade"] == 0 for label in ("T7", "T12", "L1", "L4"))

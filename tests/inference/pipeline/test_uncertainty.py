@@ -10,6 +10,7 @@ from inference.pipeline.uncertainty import (
     LANDMARK_ORDER,
     LANDMARK_SPREAD,
     LOW_CONFIDENCE,
+    NOT_FULLY_IMAGED,
     POSTERIOR_HEIGHT,
     SCLEROTIC,
     UncertaintyAssessor,
@@ -98,3 +99,9 @@ def test_excluded_neighbours_are_not_compared() -> None:
 def test_config_is_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         UncertaintyConfig().max_height_ratio = 2.0  # type: ignore[misc]
+
+
+def test_a_body_the_scan_cuts_through_says_so_first() -> None:
+    cut_off = UncertaintyEvidence("L2", 0.6, None, None, partially_imaged=True)
+    assert reasons(cut_off) == (NOT_FULLY_IMAGED, LOW_CONFIDENCE)
+    assert reasons(UncertaintyEvidence("L2", 0.95, None, None, partially_imaged=True)) == (NOT_FULLY_IMAGED,)
