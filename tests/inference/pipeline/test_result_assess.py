@@ -10,6 +10,7 @@ import pytest
 from inference.phantom import FractureSpec, PhantomSpec, generate_phantom
 from inference.pipeline.assess import ColumnAssessor, Detection
 from inference.pipeline.result import AnalysisResult, validate_result
+from tests.inference.pipeline.shapes import slices_between
 
 
 @pytest.fixture(scope="module")
@@ -87,12 +88,10 @@ def _cropped_through(phantom, label: str, *, keep_fraction: float):
     marks = next(v for v in phantom.truth["vertebrae"] if v["label"] == label)["landmarks_lps_mm"]
     top = max(p[2] for name, p in marks.items() if name.endswith("_superior"))
     bottom = min(p[2] for name, p in marks.items() if name.endswith("_inferior"))
-    cut_z = top - keep_fraction * (top - bottom)
-    z = phantom.affine[2, 2] * np.arange(phantom.hu.shape[0]) + phantom.affine[2, 3]
-    keep = np.flatnonzero(z >= cut_z)
-    affine = phantom.affine.copy()
-    affine[:3, 3] = phantom.affine[:3, :3] @ np.array([0.0, 0.0, keep[0]]) + phantom.affine[:3, 3]
-    return phantom.hu[keep[0] : keep[-1] + 1], affine, float(z[keep[0]])
+    hu, affine = slices_between(
+        phantom.hu, phantom.affine, z_low=top - keep_fraction * (top - bottom), z_high=np.inf
+    )
+    return hu, affine, float(affine[2, 3])
 
 
 @pytest.mark.parametrize("landmarks_at", ["truth", "edge of the data"])

@@ -16,6 +16,7 @@ from inference.dicom import load_series
 from inference.phantom import FractureSpec, PhantomSpec, generate_phantom, write_phantom
 from inference.pipeline.analyzer import Analyzer
 from inference.pipeline.skipped_levels import SkippedLevelSettings
+from tests.inference.pipeline.shapes import slices_between
 
 
 @pytest.fixture(scope="module")
@@ -137,13 +138,13 @@ def test_bodies_the_scan_starts_and_ends_in_are_listed_but_not_graded(
         return min(zs), max(zs)
 
     (t6_bottom, t6_top), (l5_bottom, l5_top) = span("T6"), span("L5")
-    z = volume.affine[2, 2] * np.arange(volume.shape[0]) + volume.affine[2, 3]
-    keep = np.flatnonzero(
-        (z <= t6_top - 0.15 * (t6_top - t6_bottom)) & (z >= l5_bottom + 0.15 * (l5_top - l5_bottom))
+    hu, affine = slices_between(
+        volume.hu,
+        volume.affine,
+        z_low=l5_bottom + 0.15 * (l5_top - l5_bottom),
+        z_high=t6_top - 0.15 * (t6_top - t6_bottom),
     )
-    affine = volume.affine.copy()
-    affine[:3, 3] = volume.affine[:3, :3] @ np.array([0.0, 0.0, keep[0]]) + volume.affine[:3, 3]
-    cropped = replace(volume, hu=volume.hu[keep[0] : keep[-1] + 1], affine=affine)
+    cropped = replace(volume, hu=hu, affine=affine)
 
     result = analyzer.analyze_volume(cropped, ignore_protocol=True).to_json_dict()
     found = {v["label"]: v for v in result["vertebrae"]}
