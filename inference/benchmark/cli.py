@@ -31,6 +31,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--cases", type=int, required=True)
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    parser.add_argument(
+        "--cut-ends",
+        action="store_true",
+        help="cut every series inside its first and/or last body, as real series are",
+    )
     parser.add_argument("--device", default="auto")
     parser.add_argument("--weights", type=Path, default=WEIGHTS_DIR)
     parser.set_defaults(handler=run)
@@ -52,7 +57,7 @@ def format_report(report: BenchmarkReport) -> str:
     hu = "n/a" if report.hu_mae is None else f"{report.hu_mae:.1f} HU"
     rows = [
         ("model", report.model_version),
-        ("cases", str(report.cases)),
+        ("cases", f"{report.cases}{', cut inside an end body' if report.cut_ends else ''}"),
         (
             "per-vertebra sensitivity (grade >= 1)",
             f"{report.vertebra_sensitivity}{aim('vertebra_sensitivity')}",
@@ -81,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         analyzer = Analyzer(weights_dir=args.weights, device=args.device)
     except (DeviceError, FileNotFoundError) as error:
         raise CliError(str(error)) from None
-    report = run_benchmark(analyzer, cases=args.cases, seed=args.seed)
+    report = run_benchmark(analyzer, cases=args.cases, seed=args.seed, cut_ends=args.cut_ends)
     print(format_report(report))
     if args.json:
         args.json.write_text(json.dumps(report.to_json_dict(), indent=2) + "\n")

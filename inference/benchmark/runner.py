@@ -6,6 +6,7 @@ import resource
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from inference.benchmark.cases import benchmark_specs
+from inference.benchmark.cut_scans import NOT_FULLY_IMAGED, cut_phantom, cut_rng
 from inference.benchmark.metrics import (
     Agreement,
     Proportion,
@@ -83,6 +85,9 @@ def score_case(tally: Tally, truth: dict[str, Any], result: dict[str, Any], case
     tally.uncertain += sum(bool(v["uncertain"]) for v in predicted)
     for index, true in enumerate(true_vertebrae):
         guess = matched.get(index)
+        if true["status"] == NOT_FULLY_IMAGED:
+            _score_cut_body(tally, true, guess, error)
+            continue
         tally.labels_total += 1
         if guess is None:
             error("not_found", true, None)
@@ -124,6 +129,27 @@ def score_case(tally: Tally, truth: dict[str, Any], result: dict[str, Any], case
         tally.stage_seconds[stage].append(float(seconds))
 
 
+def _score_cut_body(
+    tally: Tally,
+    true: dict[str, Any],
+    guess: dict[str, Any] | None,
+    error: Callable[[str, dict[str, Any], dict[str, Any] | None], None],
+) -> None:
+    """A body the series cuts through: missing it is fine; found, its level must be right, and
+    grading it (any grade >= 1 from a partial body) is a false fracture."""
+    if guess is None:
+        return
+    tally.labels_total += 1
+    tally.labels_right += guess["label"] == true["label"]
+    if guess["label"] != true["label"]:
+        error("mislabelled", true, guess)
+    graded = guess["status"] == "measured" and (guess["grade"] or 0) >= 1
+    tally.vertebra_fp += graded
+    tally.vertebra_tn += not graded
+    if graded:
+        error("false_fracture", true, guess)
+
+
 @dataclass(frozen=True)
 class BenchmarkReport:
     cases: int
@@ -141,6 +167,7 @@ class BenchmarkReport:
     seconds_per_stage: dict[str, float]
     peak_memory_mb: float
     model_version: str
+    cut_ends: bool = False
     errors: tuple[dict[str, Any], ...] = ()
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -150,6 +177,7 @@ class BenchmarkReport:
         agreement = self.vhl_agreement
         return {
             "cases": self.cases,
+            "cut_ends": self.cut_ends,
             "model_version": self.model_version,
             "vertebra_sensitivity": proportion(self.vertebra_sensitivity),
             "vertebra_specificity": proportion(self.vertebra_specificity),
@@ -169,7 +197,7 @@ class BenchmarkReport:
         }
 
 
-def summarise(tally: Tally, *, cases: int, model_version: str) -> BenchmarkReport:
+def summarise(tally: Tally, *, cases: int, model_version: str, cut_ends: bool = False) -> BenchmarkReport:
     grades_true = [t for t, _ in tally.grades]
     grades_guess = [p for _, p in tally.grades]
     return BenchmarkReport(
@@ -188,17 +216,23 @@ def summarise(tally: Tally, *, cases: int, model_version: str) -> BenchmarkRepor
         seconds_per_stage={k: round(float(np.mean(v)), 3) for k, v in tally.stage_seconds.items()},
         peak_memory_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1),
         model_version=model_version,
+        cut_ends=cut_ends,
         errors=tuple(tally.errors),
     )
 
 
-def run_benchmark(analyzer: Analyzer, *, cases: int, seed: int, progress: bool = True) -> BenchmarkReport:
+def run_benchmark(
+    analyzer: Analyzer, *, cases: int, seed: int, cut_ends: bool = False, progress: bool = True
+) -> BenchmarkReport:
+    """``cut_ends``: every series starts and/or ends inside a body (``inference.benchmark.cut_scans``)."""
     tally = Tally()
     specs: list[PhantomSpec] = benchmark_specs(cases=cases, seed=seed)
     with tempfile.TemporaryDirectory(prefix="vcf-benchmark-") as scratch:
         for number, spec in enumerate(specs, start=1):
             started = time.perf_counter()
             phantom = generate_phantom(spec)
+            if cut_ends:
+                phantom = cut_phantom(phantom, cut_rng(seed=seed, index=number - 1))
             folder = Path(scratch) / f"case-{number:04d}"
             write_phantom(phantom, folder)
             truth = phantom.truth
@@ -207,7 +241,7 @@ def run_benchmark(analyzer: Analyzer, *, cases: int, seed: int, progress: bool =
             if progress:
                 took = time.perf_counter() - started
                 print(f"case {number}/{cases}: seed {spec.seed}, {took:.1f} s", flush=True)
-    return summarise(tally, cases=cases, model_version=analyzer.model_version)
+    return summarise(tally, cases=cases, model_version=analyzer.model_version, cut_ends=cut_ends)
 
 
 def _field_of_view(truth: dict[str, Any]) -> str:

@@ -82,3 +82,30 @@ def test_every_wrong_vertebra_is_listed_with_its_case() -> None:
     assert missed["case"] == "7: seed 5, T11-L2"
     assert (missed["true_vhl_pct"], missed["measured_vhl_pct"]) == (21.9, 19.7)
     assert next(e for e in errors if e["kind"] == "mislabelled")["predicted_label"] == "L2"
+
+
+def test_a_body_the_series_cuts_through_counts_only_when_found() -> None:
+    truth = {
+        "positive": False,
+        "vertebrae": [
+            vertebra("T10", 30.0, None, vhl=None, status="not_fully_imaged"),  # type: ignore[arg-type]
+            vertebra("T11", 0.0, 0),
+            vertebra("T12", -30.0, None, vhl=None, status="not_fully_imaged"),  # type: ignore[arg-type]
+        ],
+    }
+    result = {
+        "positive": True,
+        "timings_s": {"total": 1.0},
+        "vertebrae": [
+            vertebra("T11", 1.0, 0),
+            vertebra("T12", -31.0, 3, vhl=55.0),  # half a body graded: a false fracture
+        ],
+    }
+    tally = Tally()
+    score_case(tally, truth, result)
+    report = summarise(tally, cases=1, model_version="test", cut_ends=True)
+    assert (report.labelling.successes, report.labelling.total) == (2, 2)  # the unseen T10 is not counted
+    assert (report.vertebra_specificity.successes, report.vertebra_specificity.total) == (1, 2)
+    assert report.vertebra_sensitivity.total == 0
+    assert [(e["label"], e["kind"]) for e in report.errors] == [("T12", "false_fracture")]
+    assert report.to_json_dict()["cut_ends"] is True
