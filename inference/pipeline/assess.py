@@ -2,7 +2,8 @@
 landmarks) to the per-vertebra results and the bone density of ``vcf-analysis/1``.
 
 Order: bodies the scan cuts through (not measured) → cement exclusion → heights/VHL/grade → sclerosis →
-trabecular HU → uncertainty.
+trabecular HU → uncertainty; then once more when an end body of the column turns out doubtful at the
+edge of the data (``AssessConfig.edge_doubt_mm``).
 """
 
 from __future__ import annotations
@@ -27,9 +28,17 @@ from inference.pipeline.hu_roi import (
 from inference.pipeline.measure import ColumnEntry, measure_column
 from inference.pipeline.result import EXCLUDED_CEMENT, MEASURED, VertebraResult
 from inference.pipeline.sclerosis import SclerosisConfig, SclerosisDetector
-from inference.pipeline.uncertainty import UncertaintyAssessor, UncertaintyConfig, UncertaintyEvidence
+from inference.pipeline.uncertainty import (
+    IMPLAUSIBLE_HEIGHT,
+    LANDMARK_ORDER,
+    LANDMARK_SPREAD,
+    UncertaintyAssessor,
+    UncertaintyConfig,
+    UncertaintyEvidence,
+)
 
 Point = Sequence[float]
+LANDMARK_DOUBTS = frozenset({LANDMARK_SPREAD, LANDMARK_ORDER, IMPLAUSIBLE_HEIGHT})
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,11 @@ class AssessConfig:
     # A body is measured only when each landmark, this far (or one slice, if more) outwards along the
     # body axis, is still within the scanned slices (see ``inference.pipeline.coverage``).
     scan_margin_mm: float = 2.0
+    # The first or last body of the column whose landmarks are in doubt (spread, order, height) is
+    # not measured either when they lie within this distance of the data edge: that is how the
+    # network places the points of a body the scan cuts through, inside its visible part, and the
+    # height it then measures is that part's. About half a vertebral body.
+    edge_doubt_mm: float = 8.0
 
 
 @dataclass(frozen=True)
@@ -101,6 +115,26 @@ class ColumnAssessor:
             and not self.extent.holds_body(d.landmarks_lps_mm, margin_mm=margin)
             for d in detections
         ]
+        assessment = self._assess(detections, partial)
+        doubtful = self._doubtful_ends(detections, assessment.vertebrae)
+        if not any(doubtful):
+            return assessment
+        return self._assess(detections, [p or d for p, d in zip(partial, doubtful, strict=True)])
+
+    def _doubtful_ends(
+        self, detections: Sequence[Detection], vertebrae: Sequence[VertebraResult]
+    ) -> list[bool]:
+        """The end bodies of the column with doubtful landmarks close to the data edge."""
+        doubtful = [False] * len(detections)
+        for index in {0, len(detections) - 1} if detections else set():
+            landmarks = detections[index].landmarks_lps_mm
+            reasons = vertebrae[index].uncertainty_reasons or ()
+            if landmarks is None or not LANDMARK_DOUBTS.intersection(reasons):
+                continue
+            doubtful[index] = not self.extent.holds_body(landmarks, margin_mm=self.config.edge_doubt_mm)
+        return doubtful
+
+    def _assess(self, detections: Sequence[Detection], partial: Sequence[bool]) -> ColumnAssessment:
         detections = [
             replace(d, landmarks_lps_mm=None, landmark_spread_mm=None) if cut_off else d
             for d, cut_off in zip(detections, partial, strict=True)

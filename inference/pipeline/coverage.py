@@ -6,7 +6,10 @@ missing endplate ends up at the edge of the data, and the body reads as a fractu
 listed but not measured: its landmarks, moved outwards along the body axis by a small margin (the
 endplate's own edge has to be seen with something beyond it), must all lie within the slice centres
 and the in-plane grid of the volume. Where the data stops, the network puts the missing endplate
-within about a slice of the last slice centre, so the margin is at least one slice.
+within about a slice of the last slice centre, so the margin is at least one slice. A body cut
+deeper may get all six points inside its visible part instead; ``inference.pipeline.assess`` leaves
+such a body unmeasured too when it ends the column, its landmarks are in doubt and they lie near the
+data edge (``AssessConfig.edge_doubt_mm``).
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -119,3 +120,44 @@ def test_a_body_the_scan_cuts_through_is_listed_but_not_measured(phantom, landma
         "test", "1.2", "1.2.3", True, vertebrae=cut.vertebrae, bone_density=cut.bone_density, timings_s={}
     )
     validate_result(json.loads(json.dumps(result.to_json_dict())))
+
+
+def _with_inferior_points_at(detection: Detection, z: float, *, spread_mm: float | None) -> Detection:
+    moved = {
+        name: [p[0], p[1], z] if name.endswith("_inferior") else p
+        for name, p in detection.landmarks_lps_mm.items()
+    }
+    spread = None if spread_mm is None else dict.fromkeys(moved, spread_mm)
+    return replace(detection, landmarks_lps_mm=moved, landmark_spread_mm=spread)
+
+
+def test_a_doubtful_end_body_near_the_data_edge_is_not_measured(phantom) -> None:
+    # What the network does with a body cut deeper: all six points inside the visible part, spread out.
+    hu, affine, lowest_z = _cropped_through(phantom, "L5", keep_fraction=0.6)
+    detections = _detections(phantom.truth)
+    detections[-1] = _with_inferior_points_at(detections[-1], lowest_z + 4.0, spread_mm=3.0)
+    cut = ColumnAssessor(hu, affine).assess(detections)
+    l5 = cut.vertebrae[-1]
+    assert l5.grade is None and l5.landmarks_lps_mm is None and l5.mean_hu is None
+    assert l5.uncertainty_reasons[0] == "not_fully_imaged"
+    # the rest of the column is measured as if L5 had no landmarks at all
+    unmeasured = [*_detections(phantom.truth)[:-1], replace(detections[-1], landmarks_lps_mm=None)]
+    expected = ColumnAssessor(hu, affine).assess(unmeasured).vertebrae
+    for got, want in zip(cut.vertebrae[:-1], expected[:-1], strict=True):
+        assert (got.label, got.height_loss_pct, got.grade) == (want.label, want.height_loss_pct, want.grade)
+
+
+def test_doubtful_landmarks_away_from_the_data_edge_are_still_measured(phantom) -> None:
+    detections = _detections(phantom.truth)[:-1]  # L4 ends the column, L5's data lie beyond it
+    l4 = detections[-1]
+    lowest = min(p[2] for p in l4.landmarks_lps_mm.values())
+    detections[-1] = _with_inferior_points_at(l4, lowest, spread_mm=3.0)
+    inner = _detections(phantom.truth)
+    inner[4] = _with_inferior_points_at(
+        inner[4], min(p[2] for p in inner[4].landmarks_lps_mm.values()), spread_mm=3.0
+    )
+    for column in (detections, inner):
+        assessment = ColumnAssessor(phantom.hu, phantom.affine).assess(column)
+        doubted = [v for v in assessment.vertebrae if "landmark_spread" in (v.uncertainty_reasons or ())]
+        assert len(doubted) == 1 and doubted[0].grade is not None
+        assert not any("not_fully_imaged" in (v.uncertainty_reasons or ()) for v in assessment.vertebrae)
