@@ -119,6 +119,7 @@ def score_case(tally: Tally, truth: dict[str, Any], result: dict[str, Any], case
             tally.vhl.append((float(true["height_loss_pct"]), float(guess["height_loss_pct"])))
         if true["mean_hu"] is not None and guess["mean_hu"] is not None:
             tally.hu.append((float(true["mean_hu"]), float(guess["mean_hu"])))
+    _score_unmatched(tally, predicted, [id(guess) for guess in matched.values()], case)
     if truth["positive"]:
         tally.case_tp += bool(result["positive"])
         tally.case_fn += not result["positive"]
@@ -127,6 +128,32 @@ def score_case(tally: Tally, truth: dict[str, Any], result: dict[str, Any], case
         tally.case_tn += not result["positive"]
     for stage, seconds in result["timings_s"].items():
         tally.stage_seconds[stage].append(float(seconds))
+
+
+def _score_unmatched(
+    tally: Tally, predicted: list[dict[str, Any]], matched_ids: list[int], case: str
+) -> None:
+    """A fracture reported where no true body lies within MATCH_DISTANCE_MM is a false fracture too
+    (e.g. a partly imaged body found at the edge of the data, away from its true centre)."""
+    for guess in predicted:
+        graded = (
+            guess["label"] in GRADABLE_LABELS and guess["status"] == "measured" and (guess["grade"] or 0) >= 1
+        )
+        if id(guess) in matched_ids or not graded:
+            continue
+        tally.vertebra_fp += 1
+        tally.errors.append(
+            {
+                "case": case,
+                "kind": "false_fracture_unmatched",
+                "label": None,
+                "true_vhl_pct": None,
+                "predicted_label": guess["label"],
+                "measured_vhl_pct": guess["height_loss_pct"],
+                "status": guess["status"],
+                "uncertain": guess["uncertain"],
+            }
+        )
 
 
 def _score_cut_body(

@@ -62,10 +62,11 @@ class AssessConfig:
     # body axis, is still within the scanned slices (see ``inference.pipeline.coverage``).
     scan_margin_mm: float = 2.0
     # The first or last body of the column whose landmarks are in doubt (spread, order, height) is
-    # not measured either when they lie within this distance of the data edge: that is how the
-    # network places the points of a body the scan cuts through, inside its visible part, and the
-    # height it then measures is that part's. About half a vertebral body.
-    edge_doubt_mm: float = 8.0
+    # not measured either when there is no room for another body between them and the data edge:
+    # that is how the network places the points of a body the scan cuts through, inside its visible
+    # part (or squeezed against its neighbour), and the height it then measures is that part's. The
+    # room needed is the inner neighbour's tallest height, or this when it has none.
+    edge_doubt_mm: float = 20.0
 
 
 @dataclass(frozen=True)
@@ -124,14 +125,18 @@ class ColumnAssessor:
     def _doubtful_ends(
         self, detections: Sequence[Detection], vertebrae: Sequence[VertebraResult]
     ) -> list[bool]:
-        """The end bodies of the column with doubtful landmarks close to the data edge."""
+        """The end bodies of the column with doubtful landmarks and no room for another body
+        between them and the data edge."""
         doubtful = [False] * len(detections)
-        for index in {0, len(detections) - 1} if detections else set():
+        ends = ((0, 1), (len(detections) - 1, len(detections) - 2)) if len(detections) > 1 else ()
+        for index, inner in ends:
             landmarks = detections[index].landmarks_lps_mm
             reasons = vertebrae[index].uncertainty_reasons or ()
             if landmarks is None or not LANDMARK_DOUBTS.intersection(reasons):
                 continue
-            doubtful[index] = not self.extent.holds_body(landmarks, margin_mm=self.config.edge_doubt_mm)
+            heights = vertebrae[inner].heights
+            room = self.config.edge_doubt_mm if heights is None else heights.maximum
+            doubtful[index] = not self.extent.holds_body(landmarks, margin_mm=room)
         return doubtful
 
     def _assess(self, detections: Sequence[Detection], partial: Sequence[bool]) -> ColumnAssessment:

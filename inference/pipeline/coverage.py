@@ -8,8 +8,8 @@ endplate's own edge has to be seen with something beyond it), must all lie withi
 and the in-plane grid of the volume. Where the data stops, the network puts the missing endplate
 within about a slice of the last slice centre, so the margin is at least one slice. A body cut
 deeper may get all six points inside its visible part instead; ``inference.pipeline.assess`` leaves
-such a body unmeasured too when it ends the column, its landmarks are in doubt and they lie near the
-data edge (``AssessConfig.edge_doubt_mm``).
+such a body unmeasured too when it ends the column, its landmarks are in doubt and there is no room
+for another body between them and the data edge (``AssessConfig.edge_doubt_mm``).
 """
 
 from __future__ import annotations

@@ -32,17 +32,18 @@ def test_scores_detection_labelling_and_grades() -> None:
         "vertebrae": [
             vertebra("T12", 1.0, 0),
             vertebra("L2", -31.0, 2, vhl=33.0),  # right place, wrong label, right grade
-            vertebra("L3", -200.0, 1, vhl=22.0),  # nothing true there: not matched
+            vertebra("L3", -200.0, 1, vhl=22.0),  # nothing true there: a fracture reported out of nowhere
         ],
     }
     tally = Tally()
     score_case(tally, truth, result)
     report = summarise(tally, cases=1, model_version="test")
     assert (report.vertebra_sensitivity.successes, report.vertebra_sensitivity.total) == (1, 1)
-    assert (report.vertebra_specificity.successes, report.vertebra_specificity.total) == (
-        2,
-        2,
-    )  # L2 missed = negative
+    # L2 missed = negative; the unmatched L3 fracture is a false one
+    assert (report.vertebra_specificity.successes, report.vertebra_specificity.total) == (2, 3)
+    assert [(e["kind"], e["predicted_label"]) for e in report.errors if e["label"] is None] == [
+        ("false_fracture_unmatched", "L3")
+    ]
     assert (report.labelling.successes, report.labelling.total) == (1, 3)
     assert report.case_ppv.value == 1.0
     assert report.vhl_agreement is None or report.vhl_agreement.n == 2

@@ -131,11 +131,12 @@ def _with_inferior_points_at(detection: Detection, z: float, *, spread_mm: float
     return replace(detection, landmarks_lps_mm=moved, landmark_spread_mm=spread)
 
 
-def test_a_doubtful_end_body_near_the_data_edge_is_not_measured(phantom) -> None:
+@pytest.mark.parametrize("above_edge_mm", [4.0, 12.0])
+def test_a_doubtful_end_body_near_the_data_edge_is_not_measured(phantom, above_edge_mm: float) -> None:
     # What the network does with a body cut deeper: all six points inside the visible part, spread out.
     hu, affine, lowest_z = _cropped_through(phantom, "L5", keep_fraction=0.6)
     detections = _detections(phantom.truth)
-    detections[-1] = _with_inferior_points_at(detections[-1], lowest_z + 4.0, spread_mm=3.0)
+    detections[-1] = _with_inferior_points_at(detections[-1], lowest_z + above_edge_mm, spread_mm=3.0)
     cut = ColumnAssessor(hu, affine).assess(detections)
     l5 = cut.vertebrae[-1]
     assert l5.grade is None and l5.landmarks_lps_mm is None and l5.mean_hu is None
