@@ -167,11 +167,14 @@ class VertebraFinding(models.Model):
                 condition=Q(confidence__gte=0.0, confidence__lte=1.0), name="finding_confidence_0_1"
             ),
             models.CheckConstraint(condition=_grade_matches_height_loss(), name="finding_grade_matches_vhl"),
+            # A body the scan cuts through is listed without landmarks or grade, flagged uncertain
+            # (``not_fully_imaged``); every other measured T1-L5 body carries its grade.
             models.CheckConstraint(
                 condition=~Q(status=FindingStatus.MEASURED)
                 | Q(level__lt=VertebraLevel.T1)
                 | Q(level__gt=VertebraLevel.L5)
-                | Q(grade__isnull=False),
+                | Q(grade__isnull=False)
+                | Q(landmarks__isnull=True, uncertain=True),
                 name="finding_measured_thoracolumbar_is_graded",
             ),
             models.CheckConstraint(

@@ -127,6 +127,19 @@ def test_consistent_analyses_are_stored(series: Series, fields: dict) -> None:
     Analysis.objects.create(series=series, model_version="1.0.0", **fields)
 
 
+LANDMARKS = {
+    name: [0.0, 30.0, -200.0]
+    for name in (
+        "anterior_superior",
+        "anterior_inferior",
+        "middle_superior",
+        "middle_inferior",
+        "posterior_superior",
+        "posterior_inferior",
+    )
+}
+
+
 def finding(analysis: Analysis, **fields) -> VertebraFinding:
     defaults = {
         "level": VertebraLevel.L1,
@@ -162,7 +175,10 @@ def test_finding_rules(series: Series) -> None:
         lambda: finding(analysis, level=VertebraLevel.T12, height_loss_pct=10.0, grade=0)
     )  # same level twice
     refused(lambda: finding(analysis, level=VertebraLevel.L2, confidence=1.2, height_loss_pct=1.0, grade=0))
-    refused(lambda: finding(analysis, level=VertebraLevel.L3))  # measured but not graded
+    refused(lambda: finding(analysis, level=VertebraLevel.L3, landmarks=LANDMARKS))  # measured, not graded
+    refused(lambda: finding(analysis, level=VertebraLevel.L3))  # no landmarks, but not flagged either
+    # a body the scan cuts through: listed without landmarks or grade, and flagged
+    finding(analysis, level=VertebraLevel.T1, uncertain=True, uncertainty_reasons=["not_fully_imaged"])
     refused(lambda: finding(analysis, level=VertebraLevel.L3, grade=1))  # a grade needs its VHL
     refused(lambda: finding(analysis, level=VertebraLevel.L3, height_loss_pct=30.0))  # a VHL needs its grade
     refused(

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from inference.pipeline.analyzer import Analyzer
-from studies.models import Analysis, AnalysisStatus, Series, StudySource, VertebraFinding
+from studies.models import Analysis, AnalysisStatus, Series, StudySource, VertebraFinding, VertebraLevel
 from studies.runtime import current_model_version
 from studies.services.analyses import (
     AnalysisClaimError,
@@ -158,3 +158,32 @@ def test_results_and_review_are_saved_together(
     done = run_analysis(analysis_id=queued.pk, analyzer=analyzer)  # the task, handed out again
     assert done is not None and done.status == AnalysisStatus.DONE and done.attempts == 2
     assert CaseReview.objects.filter(analysis=done).count() == 1
+
+
+def test_a_body_the_scan_cuts_through_is_saved_listed_but_ungraded(
+    queued: Analysis, analyzer: Analyzer
+) -> None:
+    from dataclasses import replace
+
+    claimed = claim_analysis(analysis_id=queued.pk)
+    assert claimed is not None
+    result = analyzer.analyze_folder(_folder(queued))
+    index = next(i for i, v in enumerate(result.vertebrae) if v.grade is not None)  # a T1-L5 body
+    first = result.vertebrae[index]
+    cut = replace(  # what the pipeline reports for a body the data start inside
+        first,
+        landmarks_lps_mm=None,
+        heights=None,
+        height_loss_pct=None,
+        grade=None,
+        mean_hu=None,
+        hu_roi=None,
+        uncertain=True,
+        uncertainty_reasons=("not_fully_imaged",),
+    )
+    result = replace(result, vertebrae=(*result.vertebrae[:index], cut, *result.vertebrae[index + 1 :]))
+    assert save_result(analysis_id=queued.pk, attempt=claimed.attempts, result=result) is True
+    stored = VertebraFinding.objects.get(analysis=queued, level=VertebraLevel[cut.label])
+    assert (stored.status, stored.grade, stored.landmarks, stored.uncertain) == ("measured", None, None, True)
+    assert stored.uncertainty_reasons == ["not_fully_imaged"]
+    assert VertebraFinding.objects.filter(analysis=queued).count() == len(result.vertebrae)
