@@ -23,8 +23,8 @@ from inference.geometry import (
     heights_from_landmarks,
 )
 from inference.phantom import Phantom
+from inference.pipeline.uncertainty import NOT_FULLY_IMAGED
 
-NOT_FULLY_IMAGED = "not_fully_imaged"
 KEPT_SHARE = (0.25, 1.0)  # of the cut body's height that stays in view
 CUT_SEED = 20261206
 

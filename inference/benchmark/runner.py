@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from inference.benchmark.cases import benchmark_specs
-from inference.benchmark.cut_scans import NOT_FULLY_IMAGED, cut_phantom, cut_rng
+from inference.benchmark.cut_scans import cut_phantom, cut_rng
 from inference.benchmark.metrics import (
     Agreement,
     Proportion,
@@ -25,6 +25,7 @@ from inference.benchmark.metrics import (
 from inference.geometry import GRADABLE_LABELS
 from inference.phantom import PhantomSpec, generate_phantom, write_phantom
 from inference.pipeline.analyzer import Analyzer
+from inference.pipeline.uncertainty import NOT_FULLY_IMAGED
 
 MATCH_DISTANCE_MM = 12.0  # a prediction within this distance of a true centroid is that vertebra
 
@@ -105,7 +106,7 @@ def score_case(tally: Tally, truth: dict[str, Any], result: dict[str, Any], case
         if true["status"] != "measured":
             continue
         true_positive = (true["grade"] or 0) >= 1
-        guessed_positive = guess["status"] == "measured" and (guess["grade"] or 0) >= 1
+        guessed_positive = _reports_fracture(guess)
         if true_positive:
             tally.vertebra_tp += guessed_positive
             tally.vertebra_fn += not guessed_positive
@@ -119,7 +120,7 @@ def score_case(tally: Tally, truth: dict[str, Any], result: dict[str, Any], case
             tally.vhl.append((float(true["height_loss_pct"]), float(guess["height_loss_pct"])))
         if true["mean_hu"] is not None and guess["mean_hu"] is not None:
             tally.hu.append((float(true["mean_hu"]), float(guess["mean_hu"])))
-    _score_unmatched(tally, predicted, [id(guess) for guess in matched.values()], case)
+    _score_unmatched(tally, predicted, {id(guess) for guess in matched.values()}, case)
     if truth["positive"]:
         tally.case_tp += bool(result["positive"])
         tally.case_fn += not result["positive"]
@@ -130,15 +131,15 @@ def score_case(tally: Tally, truth: dict[str, Any], result: dict[str, Any], case
         tally.stage_seconds[stage].append(float(seconds))
 
 
-def _score_unmatched(
-    tally: Tally, predicted: list[dict[str, Any]], matched_ids: list[int], case: str
-) -> None:
+def _reports_fracture(guess: dict[str, Any]) -> bool:
+    return guess["status"] == "measured" and (guess["grade"] or 0) >= 1
+
+
+def _score_unmatched(tally: Tally, predicted: list[dict[str, Any]], matched_ids: set[int], case: str) -> None:
     """A fracture reported where no true body lies within MATCH_DISTANCE_MM is a false fracture too
     (e.g. a partly imaged body found at the edge of the data, away from its true centre)."""
     for guess in predicted:
-        graded = (
-            guess["label"] in GRADABLE_LABELS and guess["status"] == "measured" and (guess["grade"] or 0) >= 1
-        )
+        graded = guess["label"] in GRADABLE_LABELS and _reports_fracture(guess)
         if id(guess) in matched_ids or not graded:
             continue
         tally.vertebra_fp += 1
@@ -170,7 +171,7 @@ def _score_cut_body(
     tally.labels_right += guess["label"] == true["label"]
     if guess["label"] != true["label"]:
         error("mislabelled", true, guess)
-    graded = guess["status"] == "measured" and (guess["grade"] or 0) >= 1
+    graded = _reports_fracture(guess)
     tally.vertebra_fp += graded
     tally.vertebra_tn += not graded
     if graded:

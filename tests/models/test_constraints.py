@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, transaction
 
+from inference.geometry import LANDMARK_NAMES
 from studies.models import (
     Analysis,
     AnalysisStatus,
@@ -127,17 +128,7 @@ def test_consistent_analyses_are_stored(series: Series, fields: dict) -> None:
     Analysis.objects.create(series=series, model_version="1.0.0", **fields)
 
 
-LANDMARKS = {
-    name: [0.0, 30.0, -200.0]
-    for name in (
-        "anterior_superior",
-        "anterior_inferior",
-        "middle_superior",
-        "middle_inferior",
-        "posterior_superior",
-        "posterior_inferior",
-    )
-}
+LANDMARKS = {name: [0.0, 30.0, -200.0] for name in LANDMARK_NAMES}
 
 
 def finding(analysis: Analysis, **fields) -> VertebraFinding:
